@@ -1,0 +1,1 @@
+"""Marginalia: read summaries of deep-learning papers, annotate them, run their models."""

@@ -1,0 +1,86 @@
+"""The `marginalia` command (contract in DESIGN.md)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from app.settings import get_settings
+
+
+def _serve(_args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    _migrate(_args)
+    uvicorn.run(
+        "app.main:create_app", factory=True, host=settings.host, port=settings.port,
+        access_log=settings.access_log, log_level="info",
+    )
+    return 0
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine
+    from app.db.migrate import upgrade_to_head
+
+    engine = make_engine(get_settings().resolved_database_url)
+    upgrade_to_head(engine)
+    engine.dispose()
+    return 0
+
+
+def _reindex(_args: argparse.Namespace) -> int:
+    from app.db.engine import make_engine, make_session_factory
+    from app.db.migrate import upgrade_to_head
+    from app.services.paper_index import reindex
+
+    settings = get_settings()
+    engine = make_engine(settings.resolved_database_url)
+    upgrade_to_head(engine)
+    with make_session_factory(engine)() as session:
+        report = reindex(session, settings.papers_dir)
+    engine.dispose()
+    for path, message in report.errors.items():
+        print(f"{path}: {message}", file=sys.stderr)
+    print(report.summary())
+    return 1 if report.errors else 0
+
+
+def _check_content(args: argparse.Namespace) -> int:
+    from app.services.content_check import check_content
+
+    folder = Path(args.dir)
+    if not folder.is_dir():
+        print(f"{folder}: not a folder", file=sys.stderr)
+        return 2
+    result = check_content(folder)
+    for path, message in result.failures.items():
+        print(f"{path}: {message}")
+    print(f"{result.files} files, {len(result.failures)} errors")
+    return 1 if result.failures else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("serve", help="start the web app").set_defaults(run=_serve)
+    commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=_migrate)
+    commands.add_parser("reindex", help="re-read the content folder").set_defaults(run=_reindex)
+    check = commands.add_parser("check-content", help="render every *.md under DIR, list failures")
+    check.add_argument("dir", metavar="DIR")
+    check.set_defaults(run=_check_content)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""ORM models. The full-text index `paper_search` (SQLite FTS5) is created by migration
+0001 and maintained by `app.services.paper_index`; it has no ORM class."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+paper_tags = Table(
+    "paper_tags",
+    Base.metadata,
+    Column("paper_id", ForeignKey("papers.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+
+    papers: Mapped[list[Paper]] = relationship(secondary=paper_tags, back_populates="tags")
+
+
+class Paper(Base):
+    __tablename__ = "papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    arxiv: Mapped[str | None] = mapped_column(String(50))
+    url: Mapped[str | None] = mapped_column(String(500))
+    code: Mapped[str | None] = mapped_column(String(500))
+    demos: Mapped[list[str]] = mapped_column(JSON, default=list)
+    gist: Mapped[str] = mapped_column(Text, default="")
+    bibtex: Mapped[str | None] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    toc: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_path: Mapped[str] = mapped_column(String(1000))
+    indexed_at: Mapped[datetime] = mapped_column(DateTime)
+    # Set by the annotation service (issue 3); the library can sort by it.
+    last_annotated_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=paper_tags, back_populates="papers", order_by=Tag.name, lazy="selectin"
+    )
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]

@@ -1,0 +1,27 @@
+"""The demos the design plans, by name: what the paper pages and /demos show about each.
+
+Each demo's model arrives in its own issue; `available` turns true when its model is
+registered. Until then its page explains what it will do and links to its papers.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoInfo:
+    name: str
+    title: str
+    blurb: str
+    available: bool = False
+
+
+DEMOS: tuple[DemoInfo, ...] = (
+    DemoInfo("colorization", "Colorization", "Upload a photo; get a plausible colour version."),
+    DemoInfo("style-transfer", "Style transfer", "Repaint a photo in the style of an artwork."),
+    DemoInfo("wavenet", "WaveNet audio", "Generate audio sample by sample."),
+    DemoInfo("face-heatmap", "Face heat maps", "Find faces at any angle with a dense detector."),
+    DemoInfo("lrp", "LRP relevance", "Draw a digit; see which pixels the classifier used."),
+    DemoInfo("gan", "GAN editing", "Sample, project and edit images on a GAN's manifold."),
+)
+
+DEMOS_BY_NAME = {demo.name: demo for demo in DEMOS}

@@ -1,0 +1,64 @@
+"""The app factory: settings in, a FastAPI app out. Engines are built here, not at import."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from time import perf_counter
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app import routes
+from app.db.engine import make_engine, make_session_factory
+from app.db.migrate import upgrade_to_head
+from app.errors import register_error_handlers
+from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware
+from app.services.paper_index import reindex
+from app.services.paper_read import count_papers
+from app.settings import Settings, get_settings
+from app.templating import STATIC_DIR, make_templates
+
+log = logging.getLogger("marginalia")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.resolved_database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        upgrade_to_head(engine)
+        refresh_content(app)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Marginalia",
+        version="0.1.0",
+        summary="Summaries of deep-learning papers, annotations, and live demos.",
+        lifespan=lifespan,
+        docs_url=None,  # app.routes.api_docs serves Swagger UI from static/vendor
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.sessions = make_session_factory(engine)
+    app.state.templates = make_templates()
+    app.add_middleware(MetricsMiddleware)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    register_error_handlers(app)
+    for router in routes.ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def refresh_content(app: FastAPI) -> None:
+    """Pick up new and edited summaries (cheap when nothing changed: content hashes)."""
+    started = perf_counter()
+    with app.state.sessions() as session:
+        report = reindex(session, app.state.settings.papers_dir)
+        PAPERS_INDEXED.set(count_papers(session))
+    REINDEX_SECONDS.observe(perf_counter() - started)
+    log.info("content: %s", report.summary())
+    for path, message in report.errors.items():
+        log.warning("content error in %s: %s", path, message)

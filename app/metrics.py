@@ -1,0 +1,55 @@
+"""Prometheus metrics and the ASGI middleware that records every request.
+
+Metrics live in prometheus-client's default registry, which is process-wide by design:
+that is what `/metrics` exposes, whichever app instance serves it.
+"""
+
+from __future__ import annotations
+
+from time import perf_counter
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUESTS = Counter(
+    "marginalia_http_requests_total", "HTTP requests served", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "marginalia_http_request_duration_seconds", "Time to serve a request", ["route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5),
+)
+PAPERS_INDEXED = Gauge("marginalia_papers", "Papers in the library")
+REINDEX_SECONDS = Histogram("marginalia_reindex_seconds", "Time to reindex the content folder")
+
+
+class MetricsMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware, which costs a task per request on the hot path)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - any ASGI app
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start, status = perf_counter(), 500
+
+        async def send_and_note_status(message) -> None:  # noqa: ANN001
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note_status)
+        finally:
+            route = _route_label(scope)
+            HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+            HTTP_LATENCY.labels(route).observe(perf_counter() - start)
+
+
+def _route_label(scope) -> str:  # noqa: ANN001
+    # Label by route template, not raw path, so label cardinality stays bounded.
+    route = scope.get("route")
+    if route is not None:
+        return route.path
+    return "/static" if scope["path"].startswith("/static/") else "unmatched"

@@ -1,0 +1,43 @@
+"""JSON API for papers and tags."""
+
+from fastapi import APIRouter, HTTPException
+
+from app.deps import SessionDep
+from app.schemas.common import PageNumber, PerPage, YearFilter
+from app.schemas.papers import PaperDetailOut, PaperListOut, TagOut
+from app.services.paper_read import PaperSort, get_paper, list_papers, list_tags
+
+router = APIRouter(prefix="/api/v1", tags=["papers"])
+
+
+@router.get("/papers", response_model=PaperListOut, summary="List papers, filtered and paged")
+def papers(
+    session: SessionDep,
+    q: str | None = None,
+    tag: str | None = None,
+    year: YearFilter = None,
+    sort: PaperSort | None = None,
+    page: PageNumber = 1,
+    per_page: PerPage = 20,
+) -> PaperListOut:
+    sort = sort or (PaperSort.relevance if q else PaperSort.year)
+    found = list_papers(session, query=q, tag=tag, year=year, sort=sort, page=page, per_page=per_page)
+    return PaperListOut.of(found)
+
+
+@router.get(
+    "/papers/{slug}",
+    response_model=PaperDetailOut,
+    summary="One paper: metadata, rendered HTML and markdown source",
+    responses={404: {"description": "No paper has this slug"}},
+)
+def paper(slug: str, session: SessionDep) -> PaperDetailOut:
+    found = get_paper(session, slug)
+    if found is None:
+        raise HTTPException(404, f"no paper with slug {slug!r}")
+    return PaperDetailOut.of(found)
+
+
+@router.get("/tags", response_model=list[TagOut], summary="Tags with their paper counts")
+def tags(session: SessionDep) -> list[TagOut]:
+    return [TagOut.of(tag) for tag in list_tags(session)]

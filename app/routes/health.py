@@ -1,0 +1,30 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.deps import SessionDep
+from app.services.paper_read import count_papers
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is up")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="The database answers and the library is loaded")
+def readyz(session: SessionDep) -> Response:
+    try:
+        papers = count_papers(session)
+    except SQLAlchemyError as exc:
+        return JSONResponse({"status": "unavailable", "detail": f"database: {exc.__class__.__name__}"}, 503)
+    return JSONResponse({"status": "ready", "papers": papers})
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics() -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

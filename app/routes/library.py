@@ -1,0 +1,56 @@
+"""The library (home) and tag pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BeforeValidator
+
+from app.deps import SessionDep, SettingsDep, TemplatesDep
+from app.schemas.common import PageNumber, YearFilter, blank_is_none
+from app.services.paper_read import PaperSort, list_papers, list_tags, list_years, tag_exists
+
+router = APIRouter(include_in_schema=False)
+
+SortChoice = Annotated[PaperSort | None, BeforeValidator(blank_is_none), Query()]
+
+
+@router.get("/", response_class=HTMLResponse)
+def library(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    templates: TemplatesDep,
+    q: Annotated[str, Query(max_length=500)] = "",
+    tag: str = "",
+    year: YearFilter = None,
+    sort: SortChoice = None,
+    page: PageNumber = 1,
+):
+    sort = sort or (PaperSort.relevance if q.strip() else PaperSort.year)
+    found = list_papers(
+        session, query=q, tag=tag or None, year=year, sort=sort, page=page,
+        per_page=settings.page_size,
+    )
+    filters = {"q": q, "tag": tag, "year": year or "", "sort": sort.value, "page": page}
+    context = {
+        "found": found, "filters": filters, "tags": list_tags(session),
+        "years": list_years(session), "sorts": list(PaperSort),
+    }
+    return templates.TemplateResponse(request, "library.html", context)
+
+
+@router.get("/tags", response_class=HTMLResponse)
+def tag_index(request: Request, session: SessionDep, templates: TemplatesDep):
+    return templates.TemplateResponse(request, "tags.html", {"tags": list_tags(session)})
+
+
+@router.get("/tags/{tag}", response_class=HTMLResponse)
+def tag_page(
+    tag: str, request: Request, session: SessionDep, settings: SettingsDep,
+    templates: TemplatesDep, page: PageNumber = 1,
+):
+    if not tag_exists(session, tag):
+        raise HTTPException(404, f"No paper is tagged “{tag}”.")
+    found = list_papers(session, tag=tag, sort=PaperSort.year, page=page, per_page=settings.page_size)
+    return templates.TemplateResponse(request, "tag.html", {"tag": tag, "found": found})

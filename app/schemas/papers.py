@@ -1,0 +1,103 @@
+"""JSON shapes of papers, tags and search results."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from app.db.models import Paper
+from app.services.paging import Page
+from app.services.paper_read import TagCount
+from app.services.search import SearchHit
+
+
+class PaperSummaryOut(BaseModel):
+    slug: str
+    title: str
+    authors: list[str]
+    year: int | None
+    venue: str | None
+    tags: list[str]
+    demos: list[str]
+    gist: str
+    url: str  # this paper's page
+    api_url: str
+
+    @classmethod
+    def of(cls, paper: Paper) -> PaperSummaryOut:
+        return cls(
+            slug=paper.slug, title=paper.title, authors=paper.authors, year=paper.year,
+            venue=paper.venue, tags=paper.tag_names, demos=paper.demos, gist=paper.gist,
+            url=f"/papers/{paper.slug}", api_url=f"/api/v1/papers/{paper.slug}",
+        )
+
+
+class TocEntryOut(BaseModel):
+    level: int
+    anchor: str
+    html: str
+
+
+class PaperDetailOut(PaperSummaryOut):
+    arxiv: str | None
+    external_url: str | None
+    code: str | None
+    bibtex: str | None
+    word_count: int
+    content_hash: str
+    toc: list[TocEntryOut]
+    html: str
+    markdown: str
+
+    @classmethod
+    def of(cls, paper: Paper) -> PaperDetailOut:
+        return cls(
+            **PaperSummaryOut.of(paper).model_dump(),
+            arxiv=paper.arxiv, external_url=paper.url, code=paper.code, bibtex=paper.bibtex,
+            word_count=paper.word_count, content_hash=paper.content_hash,
+            toc=[TocEntryOut(**entry) for entry in paper.toc], html=paper.html,
+            markdown=paper.markdown,
+        )
+
+
+class PaperListOut(BaseModel):
+    items: list[PaperSummaryOut]
+    total: int
+    page: int
+    per_page: int
+    pages: int
+
+    @classmethod
+    def of(cls, page: Page[Paper]) -> PaperListOut:
+        return cls(
+            items=[PaperSummaryOut.of(p) for p in page.items], total=page.total,
+            page=page.page, per_page=page.per_page, pages=page.pages,
+        )
+
+
+class TagOut(BaseModel):
+    name: str
+    papers: int
+    url: str
+
+    @classmethod
+    def of(cls, tag: TagCount) -> TagOut:
+        return cls(name=tag.name, papers=tag.papers, url=f"/tags/{tag.name}")
+
+
+class SearchResultOut(BaseModel):
+    type: str = "paper"
+    paper: PaperSummaryOut
+    snippet: str  # HTML: escaped text with <mark> around matched words
+    score: float
+
+    @classmethod
+    def of(cls, hit: SearchHit) -> SearchResultOut:
+        return cls(paper=PaperSummaryOut.of(hit.paper), snippet=hit.snippet_html, score=hit.score)
+
+
+class SearchOut(BaseModel):
+    query: str
+    total: int
+    page: int
+    per_page: int
+    results: list[SearchResultOut]

@@ -1,0 +1,1 @@
+"""Application logic: each module owns one concept and its transactions."""

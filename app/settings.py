@@ -1,0 +1,44 @@
+"""The one settings object, read from `MARGINALIA_*` environment variables.
+
+Every setting is listed in README.md's settings table; a test fails when one is not.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MARGINALIA_", extra="ignore")
+
+    content_dir: Path = Field(Path("content"), description="Folder holding papers/<slug>.md.")
+    data_dir: Path = Field(Path("data"), description="Database, uploads and results.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file marginalia.db in DATA_DIR."
+    )
+    queue: Literal["inline", "celery"] = Field("inline", description="Job queue backend.")
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker and results.")
+    device: Literal["auto", "cpu", "cuda"] = Field("auto", description="Torch device for demos.")
+    host: str = Field("127.0.0.1", description="Address `marginalia serve` binds.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `marginalia serve` binds.")
+    access_log: bool = Field(False, description="Log every request (uvicorn access log).")
+    page_size: int = Field(12, ge=1, le=100, description="Papers per page in the library.")
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'marginalia.db').resolve()}"
+
+    @property
+    def papers_dir(self) -> Path:
+        return self.content_dir / "papers"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings; tests pass their own Settings to `create_app` instead."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""PyTorch models behind Marginalia's demos, one package per demo (none imports `app`)."""
