@@ -134,7 +134,10 @@ def split_table_row(row: str) -> list[str]:
             continue
         if row[i] == "$":
             delim = "$$" if row.startswith("$$", i) else "$"
-            closer = delim if closer is None else (None if closer == delim else closer)
+            if closer is None and _opens_math(row, i + len(delim)):
+                closer = delim
+            elif closer == delim and _closes_math(row, i, i + len(delim)):
+                closer = None
             current.append(delim)
             i += len(delim)
             continue
@@ -148,6 +151,16 @@ def split_table_row(row: str) -> list[str]:
         return _stock_split(row)
     cells.append("".join(current))
     return cells
+
+
+def _opens_math(row: str, after: int) -> bool:
+    # Same rule as dollarmath with allow_space=False: `$ x$` is not math.
+    return after < len(row) and not row[after].isspace()
+
+
+def _closes_math(row: str, at: int, after: int) -> bool:
+    # ...and with allow_digits=False: `$5 and $10` is money, not math.
+    return not row[at - 1].isspace() and not (after < len(row) and row[after].isdigit())
 
 
 _stock_split = table_rule.escapedSplit

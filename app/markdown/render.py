@@ -7,6 +7,7 @@ so nothing a content author or commenter writes can put script on the page.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -51,6 +52,13 @@ def content_hash(markdown: str) -> str:
     return hashlib.sha256(markdown.encode("utf-8")).hexdigest()
 
 
+def heading_slug(title: str) -> str:
+    """`Method: the BN transform` -> `method-the-bn-transform` (math, left out of the
+    title text by the parser, leaves no dangling hyphens)."""
+    words = re.findall(r"[\w]+", title.lower())
+    return "-".join(words) or "section"
+
+
 def _alignment_to_class(state) -> None:  # noqa: ANN001 - markdown-it core state
     # Table alignment arrives as an inline style; the sanitizer allows no style attribute
     # (CSS can exfiltrate), so turn it into one of three allowed classes instead.
@@ -70,7 +78,8 @@ def _build_parser() -> MarkdownIt:
     md.use(bracket_math_plugin)
     md.use(amsmath_plugin)
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, permalink=True, permalinkSymbol="#")
+    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug, permalink=True,
+           permalinkSymbol="#")
     md.core.ruler.push("alignment_to_class", _alignment_to_class)
     use_math_renderers(md)
     return md

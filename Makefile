@@ -1,0 +1,41 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench install system-packages check-content clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(STAMP)
+
+# Chromium drives the browser tests; Apache Bench (ab) is the load generator of `make bench`.
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || ! command -v ab >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium apache2-utils; \
+	  else echo "need: apt-get install chromium apache2-utils (as root)"; exit 1; fi; \
+	fi
+
+run: install
+	$(VENV)/bin/marginalia migrate
+	$(VENV)/bin/marginalia reindex
+	$(VENV)/bin/marginalia serve
+
+test: install system-packages
+	$(PY) -m pytest
+
+bench: install system-packages
+	$(PY) tests/bench/bench_web.py
+
+check-content: install
+	$(VENV)/bin/marginalia check-content content/
+
+clean:
+	rm -rf $(VENV) data tests/artifacts

@@ -1,0 +1,56 @@
+import re
+
+
+def test_library_lists_cards_with_filters(client) -> None:
+    html = client.get("/").text
+    assert html.count('class="card"') == 3
+    assert 'href="/demos/wavenet"' in html  # demo badge
+    assert "A fixture paper about attention" in html  # gist
+    assert "Ada Lovelace, Alan Turing, Grace Hopper et al." in html
+    filtered = client.get("/", params={"tag": "audio"}).text
+    assert filtered.count('class="card"') == 1 and "Dilated Waves" in filtered
+
+
+def test_library_accepts_the_blank_fields_its_own_form_sends(client) -> None:
+    response = client.get("/?q=&tag=&year=&sort=")
+    assert response.status_code == 200 and response.text.count('class="card"') == 3
+
+
+def test_paper_page_has_header_contents_summary_and_panels(client) -> None:
+    html = client.get("/papers/attention-toy").text
+    assert "<h1 id=\"paper-title\">Attention Is a Toy Example</h1>" in html
+    assert 'href="https://arxiv.org/abs/1706.00000"' in html
+    assert 'href="#scaled-dot-product"' in html  # table of contents
+    assert 'class="math math-display"' in html
+    assert 'id="annotations"' in html and "This paper has no live demo." in html
+
+
+def test_paper_page_makes_no_external_requests(client) -> None:
+    html = client.get("/papers/attention-toy").text
+    loaded = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', html)
+    assert loaded and all(url.startswith("/") for url in loaded)
+
+
+def test_untitled_file_takes_its_heading(client) -> None:
+    html = client.get("/papers/untitled-notes").text
+    assert "<h1 id=\"paper-title\">Notes Without Front Matter</h1>" in html
+
+
+def test_tag_and_search_pages(client) -> None:
+    assert "Dilated Waves" in client.get("/tags/audio").text
+    assert client.get("/tags/no-such-tag").status_code == 404
+    html = client.get("/search", params={"q": "receptive field"}).text
+    assert "<mark>" in html and "1 result" in html
+
+
+def test_unknown_pages_and_bad_parameters_get_html_errors(client) -> None:
+    missing = client.get("/papers/nope")
+    assert missing.status_code == 404 and "text/html" in missing.headers["content-type"]
+    assert "There is no summary called" in missing.text
+    bad = client.get("/", params={"page": "zero"})
+    assert bad.status_code == 400 and "page" in bad.text
+
+
+def test_demo_pages_link_back_to_their_papers(client) -> None:
+    assert 'href="/papers/wave-toy"' in client.get("/demos/wavenet").text
+    assert client.get("/demos/teleport").status_code == 404
