@@ -58,7 +58,7 @@ def _check_content(args: argparse.Namespace) -> int:
         return 2
     result = check_content(folder)
     for path, message in result.failures.items():
-        print(f"{path}: {message}")
+        print(f"{path}: {' '.join(message.split())}")  # one line per file, whatever the message
     print(f"{result.files} files, {len(result.failures)} errors")
     return 1 if result.failures else 0
 

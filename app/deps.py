@@ -9,7 +9,9 @@ from fastapi import Depends, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from app.services.paper_catalog import PaperCatalog
 from app.settings import Settings
+from app.templating import FragmentCache
 
 
 def _session(request: Request) -> Iterator[Session]:
@@ -17,14 +19,24 @@ def _session(request: Request) -> Iterator[Session]:
         yield session
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def _templates(request: Request) -> Jinja2Templates:
+async def _templates(request: Request) -> Jinja2Templates:
     return request.app.state.templates
+
+
+async def _catalog(request: Request) -> PaperCatalog:
+    return request.app.state.catalog
+
+
+async def _fragments(request: Request) -> FragmentCache:
+    return request.app.state.fragments
 
 
 SessionDep = Annotated[Session, Depends(_session)]
 SettingsDep = Annotated[Settings, Depends(_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
+CatalogDep = Annotated[PaperCatalog, Depends(_catalog)]
+FragmentsDep = Annotated[FragmentCache, Depends(_fragments)]

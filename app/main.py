@@ -14,10 +14,11 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.errors import register_error_handlers
 from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware
+from app.services.paper_catalog import PaperCatalog
 from app.services.paper_index import reindex
 from app.services.paper_read import count_papers
 from app.settings import Settings, get_settings
-from app.templating import STATIC_DIR, make_templates
+from app.templating import STATIC_DIR, FragmentCache, make_templates
 
 log = logging.getLogger("marginalia")
 
@@ -43,7 +44,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
+    app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.templates = make_templates()
+    app.state.fragments = FragmentCache(app.state.templates)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     register_error_handlers(app)
@@ -58,6 +61,7 @@ def refresh_content(app: FastAPI) -> None:
     with app.state.sessions() as session:
         report = reindex(session, app.state.settings.papers_dir)
         PAPERS_INDEXED.set(count_papers(session))
+    app.state.catalog.reload()
     REINDEX_SECONDS.observe(perf_counter() - started)
     log.info("content: %s", report.summary())
     for path, message in report.errors.items():

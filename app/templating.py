@@ -6,6 +6,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from app.demo_catalog import DEMOS_BY_NAME
 
@@ -26,6 +27,25 @@ def query_string(params: dict, **changes: object) -> str:
     merged = {**params, **changes}
     kept = {k: v for k, v in merged.items() if v not in (None, "") and not (k == "page" and v == 1)}
     return urlencode(kept)
+
+
+class FragmentCache:
+    """Rendered template fragments by key, for parts of a page that are the same for every
+    reader (a paper's article, keyed by its content hash). Bounded: oldest entries go first."""
+
+    def __init__(self, templates: Jinja2Templates, *, size: int = 256) -> None:
+        self._templates = templates
+        self._size = size
+        self._fragments: dict[tuple, Markup] = {}
+
+    def render(self, key: tuple, template: str, **context: object) -> Markup:
+        fragment = self._fragments.get(key)
+        if fragment is None:
+            fragment = Markup(self._templates.get_template(template).render(**context))
+            if len(self._fragments) >= self._size:
+                self._fragments.pop(next(iter(self._fragments)))
+            self._fragments[key] = fragment
+        return fragment
 
 
 def make_templates() -> Jinja2Templates:

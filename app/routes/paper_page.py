@@ -3,15 +3,19 @@
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import SessionDep, TemplatesDep
-from app.services.paper_read import get_paper
+from app.deps import CatalogDep, FragmentsDep, TemplatesDep
 
 router = APIRouter(include_in_schema=False)
 
 
+# async on purpose: the paper comes from the in-memory catalog and its article from the
+# fragment cache, so the request never waits on a thread-pool hop or a database query.
 @router.get("/papers/{slug}", response_class=HTMLResponse)
-def paper_page(slug: str, request: Request, session: SessionDep, templates: TemplatesDep):
-    paper = get_paper(session, slug)
+async def paper_page(
+    slug: str, request: Request, catalog: CatalogDep, fragments: FragmentsDep, templates: TemplatesDep
+):
+    paper = catalog.get(slug)
     if paper is None:
         raise HTTPException(404, f"There is no summary called “{slug}”.")
-    return templates.TemplateResponse(request, "paper.html", {"paper": paper})
+    main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper)
+    return templates.TemplateResponse(request, "paper.html", {"paper": paper, "main_html": main_html})

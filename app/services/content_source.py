@@ -73,7 +73,10 @@ def load_paper(path: Path) -> PaperSource:
     try:
         post = frontmatter.loads(raw)
     except yaml.YAMLError as exc:
-        raise ContentError(f"front matter is not valid YAML: {exc}") from exc
+        where = getattr(exc, "problem_mark", None)
+        at = f" (line {where.line + 1}, column {where.column + 1})" if where else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ContentError(f"front matter is not valid YAML: {problem}{at}") from exc
     metadata, body = dict(post.metadata), post.content
     if "title" not in metadata:
         metadata["title"], body = _title_from_body(body, path)

@@ -1,5 +1,7 @@
 import re
 
+from app.main import refresh_content
+
 
 def test_library_lists_cards_with_filters(client) -> None:
     html = client.get("/").text
@@ -54,3 +56,12 @@ def test_unknown_pages_and_bad_parameters_get_html_errors(client) -> None:
 def test_demo_pages_link_back_to_their_papers(client) -> None:
     assert 'href="/papers/wave-toy"' in client.get("/demos/wavenet").text
     assert client.get("/demos/teleport").status_code == 404
+
+
+def test_an_edited_summary_shows_its_new_text(client, settings) -> None:
+    assert "the field is" in client.get("/papers/wave-toy").text
+    path = settings.papers_dir / "wave-toy.md"
+    path.write_text(path.read_text().replace("the field is", "the window spans"))
+    refresh_content(client.app)  # what start-up does
+    html = client.get("/papers/wave-toy").text
+    assert "the window spans" in html and "the field is" not in html
