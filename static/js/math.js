@@ -7,6 +7,8 @@ export function typeset(root = document) {
   if (!window.katex) return; // KaTeX failed to load: the TeX source stays readable
   for (const element of root.querySelectorAll(".math:not(.math-typeset)")) {
     const displayMode = element.classList.contains("math-display");
+    // Keep the TeX: annotation anchoring counts a formula as its source text, as the server does.
+    element.dataset.tex = element.textContent;
     window.katex.render(element.textContent, element, { ...OPTIONS, displayMode });
     element.classList.add("math-typeset");
   }
