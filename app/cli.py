@@ -49,6 +49,45 @@ def _reindex(_args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _open_session():
+    from app.db.engine import make_engine, make_session_factory
+    from app.db.migrate import upgrade_to_head
+
+    engine = make_engine(get_settings().resolved_database_url)
+    upgrade_to_head(engine)
+    return make_session_factory(engine)()
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from app.services.accounts import AccountError, create_user
+
+    source = sys.stdin if args.password_file == "-" else open(args.password_file, encoding="utf-8")
+    with source:
+        password = source.read().rstrip("\r\n")
+    with _open_session() as session:
+        try:
+            user = create_user(session, name=args.name, password=password, admin=args.admin)
+        except AccountError as exc:
+            print(f"cannot create user: {exc}", file=sys.stderr)
+            return 1
+    print(f"created {'admin' if user.is_admin else 'user'} {user.name}")
+    return 0
+
+
+def _create_token(args: argparse.Namespace) -> int:
+    from app.services.accounts import get_user
+    from app.services.credentials import create_token
+
+    with _open_session() as session:
+        user = get_user(session, args.name)
+        if user is None:
+            print(f"no user called {args.name!r}", file=sys.stderr)
+            return 1
+        _token, secret = create_token(session, user, args.label)
+    print(secret)  # the last line of output, as DESIGN.md promises
+    return 0
+
+
 def _check_content(args: argparse.Namespace) -> int:
     from app.services.content_check import check_content
 
@@ -72,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-content", help="render every *.md under DIR, list failures")
     check.add_argument("dir", metavar="DIR")
     check.set_defaults(run=_check_content)
+    user = commands.add_parser("create-user", help="create an account")
+    user.add_argument("name")
+    user.add_argument("--password-file", required=True, help="file holding the password ('-': stdin)")
+    user.add_argument("--admin", action="store_true", help="may hide any annotation")
+    user.set_defaults(run=_create_user)
+    token = commands.add_parser("create-token", help="print a new API token for a user")
+    token.add_argument("name")
+    token.add_argument("--label", default="command line", help="the token's name in /settings")
+    token.set_defaults(run=_create_token)
     return parser
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+
+from app.auth import resolve_viewer, verify_csrf
+from app.db.models import User
 
 from app.services.paper_catalog import PaperCatalog
 from app.settings import Settings
@@ -40,3 +43,20 @@ SettingsDep = Annotated[Settings, Depends(_settings)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(_templates)]
 CatalogDep = Annotated[PaperCatalog, Depends(_catalog)]
 FragmentsDep = Annotated[FragmentCache, Depends(_fragments)]
+
+
+def _viewer(request: Request, session: SessionDep) -> User | None:
+    return resolve_viewer(request, session)
+
+
+ViewerDep = Annotated[User | None, Depends(_viewer)]
+
+
+def _signed_in(viewer: ViewerDep) -> User:
+    if viewer is None:
+        raise HTTPException(401, "sign in or send an API token", {"WWW-Authenticate": "Bearer"})
+    return viewer
+
+
+UserDep = Annotated[User, Depends(_signed_in)]
+CSRF = Depends(verify_csrf)  # use as `dependencies=[CSRF]` on state-changing routes

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import routes
+from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.errors import register_error_handlers
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)
+    app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     register_error_handlers(app)

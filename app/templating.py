@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
+from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from app.auth import SESSION_COOKIE, bearer_token, resolve_viewer
 from app.demo_catalog import DEMOS_BY_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +50,18 @@ class FragmentCache:
         return fragment
 
 
+def _viewer_context(request: Request) -> dict:
+    """Every page's header shows who is signed in, and forms carry the CSRF token. Readers
+    without a session cookie cost no database query."""
+    viewer = getattr(request.state, "viewer", None)
+    if viewer is None and SESSION_COOKIE in request.cookies and bearer_token(request) is None:
+        with request.app.state.sessions() as session:
+            viewer = resolve_viewer(request, session)
+    return {"viewer": viewer, "csrf_token": getattr(request.state, "csrf_token", "")}
+
+
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_viewer_context])
     env = templates.env
     env.filters["authors"] = format_authors
     env.globals.update(demos_by_name=DEMOS_BY_NAME, katex=KATEX, query_string=query_string)

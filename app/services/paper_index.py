@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from app.clock import utcnow
 from app.db.models import Paper, Tag
 from app.markdown import render_markdown
 from app.services.content_source import ContentError, PaperSource, iter_summary_files, load_paper
@@ -73,7 +73,7 @@ def _store(session: Session, paper: Paper, source: PaperSource) -> None:
     paper.markdown, paper.html, paper.text = source.body, rendered.html, rendered.text
     paper.toc = [{"level": e.level, "anchor": e.anchor, "html": e.html} for e in rendered.toc]
     paper.word_count, paper.content_hash = rendered.word_count, source.content_hash
-    paper.source_path, paper.indexed_at = str(source.path), datetime.now(UTC).replace(tzinfo=None)
+    paper.source_path, paper.indexed_at = str(source.path), utcnow()
     paper.tags = [_tag(session, name) for name in meta.tags]
     session.add(paper)
     session.flush()  # assigns paper.id for the search row

@@ -1,0 +1,20 @@
+"""Who the API sees: handy for checking that a token works."""
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.deps import UserDep
+
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
+
+
+class MeOut(BaseModel):
+    name: str
+    role: str
+    url: str
+
+
+@router.get("/me", response_model=MeOut, summary="The account this request is signed in as",
+            responses={401: {"description": "No, a wrong, or a revoked token"}})
+def me(user: UserDep) -> MeOut:
+    return MeOut(name=user.name, role=user.role, url=f"/users/{user.name}")
