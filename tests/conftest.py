@@ -51,3 +51,34 @@ def write_paper(folder: Path, slug: str, text: str) -> Path:
     path = folder / f"{slug}.md"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def make_account(client):
+    """Creates a user (through the service, in the app's own database) and returns a
+    dict of API headers carrying a fresh token for it."""
+    from app.services.accounts import create_user
+    from app.services.credentials import create_token
+
+    def make(name: str, *, admin: bool = False) -> dict[str, str]:
+        with client.app.state.sessions() as db:
+            user = create_user(db, name=name, password="correct horse battery", admin=admin)
+            _token, secret = create_token(db, user, "tests")
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
+
+
+def passage_annotation(slug: str = "wave-toy", exact: str = "receptive field", *, comment: str = "",
+                       tags: tuple[str, ...] = (), visibility: str = "private", start: int | None = None) -> dict:
+    """A W3C annotation on a passage of a fixture paper, as a client would POST it."""
+    body = [{"type": "TextualBody", "value": comment, "format": "text/markdown"}] if comment else []
+    body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in tags]
+    selector = [{"type": "TextQuoteSelector", "exact": exact, "prefix": "", "suffix": ""}]
+    if start is not None:
+        selector.append({"type": "TextPositionSelector", "start": start, "end": start + len(exact)})
+    return {
+        "@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "body": body,
+        "target": {"source": f"http://testserver/papers/{slug}", "selector": selector},
+        "visibility": visibility,
+    }

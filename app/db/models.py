@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -53,8 +53,10 @@ class Paper(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str] = mapped_column(String(1000))
     indexed_at: Mapped[datetime] = mapped_column(DateTime)
-    # Set by the annotation service (issue 3); the library can sort by it.
+    # Set by the annotation service; the library can sort by it.
     last_annotated_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # A summary whose file is gone is withdrawn, not deleted: its annotations stay readable.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     tags: Mapped[list[Tag]] = relationship(
         secondary=paper_tags, back_populates="papers", order_by=Tag.name, lazy="selectin"
@@ -117,3 +119,53 @@ class LoginAttempt(Base):
     name: Mapped[str] = mapped_column(String(80), index=True)
     client: Mapped[str] = mapped_column(String(80), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+annotation_tags = Table(
+    "annotation_tags",
+    Base.metadata,
+    Column("annotation_id", ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Annotation(Base):
+    """One W3C Web Annotation. Its target is a passage of a paper's summary (quote and
+    position selectors, made on the summary version `content_hash`) or, for a reply, the
+    parent annotation."""
+
+    __tablename__ = "annotations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex: unguessable
+    creator_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("annotations.id"), index=True)
+    motivation: Mapped[str] = mapped_column(String(20))
+    body_markdown: Mapped[str] = mapped_column(Text, default="")
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    visibility: Mapped[str] = mapped_column(String(10), default="private", index=True)
+    quote_exact: Mapped[str | None] = mapped_column(Text)
+    quote_prefix: Mapped[str | None] = mapped_column(Text)
+    quote_suffix: Mapped[str | None] = mapped_column(Text)
+    position_start: Mapped[int | None] = mapped_column(Integer)
+    position_end: Mapped[int | None] = mapped_column(Integer)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    orphaned: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)  # kept as a stub for its replies
+    imported_from: Mapped[str | None] = mapped_column(String(500))  # original id, for idempotent import
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    modified_at: Mapped[datetime] = mapped_column(DateTime)
+
+    creator: Mapped[User] = relationship(lazy="joined")
+    paper: Mapped[Paper] = relationship(lazy="joined")
+    tags: Mapped[list[Tag]] = relationship(secondary=annotation_tags, order_by=Tag.name, lazy="selectin")
+
+    @property
+    def tag_names(self) -> list[str]:
+        return [tag.name for tag in self.tags]
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None

@@ -26,7 +26,7 @@ from app.markdown.math import (
     protect_math_in_tables,
     use_math_renderers,
 )
-from app.markdown.sanitize import sanitize_html
+from app.markdown.sanitize import sanitize_comment_html, sanitize_html
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def _alignment_to_class(state) -> None:  # noqa: ANN001 - markdown-it core state
             token.attrSet("class", "align-" + style.split(":", 1)[1])
 
 
-def _build_parser() -> MarkdownIt:
+def _build_parser(*, heading_anchors: bool) -> MarkdownIt:
     protect_math_in_tables()
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
@@ -78,14 +78,16 @@ def _build_parser() -> MarkdownIt:
     md.use(bracket_math_plugin)
     md.use(amsmath_plugin)
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug, permalink=True,
-           permalinkSymbol="#")
+    if heading_anchors:
+        md.use(anchors_plugin, min_level=2, max_level=3, slug_func=heading_slug, permalink=True,
+               permalinkSymbol="#")
     md.core.ruler.push("alignment_to_class", _alignment_to_class)
     use_math_renderers(md)
     return md
 
 
-_parser = _build_parser()
+_parser = _build_parser(heading_anchors=True)
+_comment_parser = _build_parser(heading_anchors=False)  # comments get no ids or permalinks
 
 
 def _plain_text(tokens: list[Token]) -> str:
@@ -132,3 +134,10 @@ def _render_cached(digest: str, markdown: str) -> RenderedDocument:
 def render_markdown(markdown: str) -> RenderedDocument:
     """Render once per distinct text: the cache is keyed by the text's sha256."""
     return _render_cached(content_hash(markdown), markdown)
+
+
+def render_comment(markdown: str) -> str:
+    """A reader's comment: the summaries' pipeline (math included), stricter sanitizing."""
+    env: dict = {}
+    tokens = _comment_parser.parse(markdown, env)
+    return sanitize_comment_html(_comment_parser.renderer.render(tokens, _comment_parser.options, env))

@@ -60,3 +60,20 @@ _cleaner = nh3.Cleaner(
 
 def sanitize_html(html: str) -> str:
     return _cleaner.clean(html)
+
+
+# Comments share the page with the summary: no ids (they would collide with its headings)
+# and no permalink anchors.
+_comment_cleaner = nh3.Cleaner(
+    tags=TAGS,
+    attributes={tag: attrs - {"id"} for tag, attrs in ATTRIBUTES.items()},
+    allowed_classes={tag: classes - {"header-anchor"} for tag, classes in CLASSES.items()},
+    url_schemes={"http", "https", "mailto"},
+    attribute_filter=_keep_attribute,
+    set_tag_attribute_values={"img": {"loading": "lazy"}},
+    link_rel="noopener noreferrer nofollow ugc",
+)
+
+
+def sanitize_comment_html(html: str) -> str:
+    return _comment_cleaner.clean(html)

@@ -52,9 +52,11 @@ class PaperView:
 
 
 def library_version(session: Session) -> tuple:
-    # Every reindex that adds or edits a paper moves max(indexed_at); one that only removes
-    # papers changes the count. Either way the version differs.
-    return tuple(session.execute(select(func.count(Paper.id), func.max(Paper.indexed_at))).one())
+    # A reindex that adds or edits a paper moves max(indexed_at); one that withdraws a
+    # paper moves max(removed_at). Either way the version differs.
+    return tuple(session.execute(
+        select(func.count(Paper.id), func.max(Paper.indexed_at), func.max(Paper.removed_at))
+    ).one())
 
 
 class PaperCatalog:
@@ -73,7 +75,8 @@ class PaperCatalog:
     def reload(self) -> None:
         with self._sessions() as session:
             version = library_version(session)
-            papers = {paper.slug: PaperView.of(paper) for paper in session.scalars(select(Paper))}
+            live = select(Paper).where(Paper.removed_at.is_(None))
+            papers = {paper.slug: PaperView.of(paper) for paper in session.scalars(live)}
         with self._lock:
             self._papers, self._version = MappingProxyType(papers), version
             self._checked_at = time.monotonic()

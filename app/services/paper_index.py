@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from app.db.models import Paper, Tag
+from app.db.models import Paper, Tag, annotation_tags
 from app.markdown import render_markdown
 from app.services.content_source import ContentError, PaperSource, iter_summary_files, load_paper
 
@@ -49,16 +49,18 @@ def reindex(session: Session, papers_dir: Path) -> ReindexReport:
             continue
         seen.add(source.slug)
         paper = existing.get(source.slug)
-        if paper is not None and paper.content_hash == source.content_hash:
+        if paper is not None and paper.content_hash == source.content_hash and paper.removed_at is None:
             report.unchanged += 1
             continue
         (report.updated if paper else report.added).append(source.slug)
         _store(session, paper or Paper(), source)
     for slug in sorted(set(existing) - seen):
-        _drop(session, existing[slug])
-        report.removed.append(slug)
+        if existing[slug].removed_at is None:
+            _withdraw(session, existing[slug])
+            report.removed.append(slug)
     session.flush()
-    session.execute(delete(Tag).where(~Tag.papers.any()))  # tags no paper uses any more
+    # Tags nothing uses any more (annotation tags live in the same table).
+    session.execute(delete(Tag).where(~Tag.papers.any(), ~Tag.id.in_(select(annotation_tags.c.tag_id))))
     session.commit()
     return report
 
@@ -74,16 +76,21 @@ def _store(session: Session, paper: Paper, source: PaperSource) -> None:
     paper.toc = [{"level": e.level, "anchor": e.anchor, "html": e.html} for e in rendered.toc]
     paper.word_count, paper.content_hash = rendered.word_count, source.content_hash
     paper.source_path, paper.indexed_at = str(source.path), utcnow()
+    paper.removed_at = None
     paper.tags = [_tag(session, name) for name in meta.tags]
     session.add(paper)
     session.flush()  # assigns paper.id for the search row
     _index_for_search(session, paper)
 
 
-def _drop(session: Session, paper: Paper) -> None:
+def _withdraw(session: Session, paper: Paper) -> None:
+    """The file is gone: the paper leaves the library and the search index, but its row
+    stays, because annotations point at it and no one's notes may vanish with a file."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM paper_search WHERE rowid = :id"), {"id": paper.id})
-    session.delete(paper)
+    paper.removed_at = utcnow()
+    paper.tags = []
+
 
 
 def _tag(session: Session, name: str) -> Tag:

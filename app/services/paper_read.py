@@ -13,6 +13,9 @@ from app.services.paging import Page
 from app.services.search import matching_paper_ids
 
 
+LIVE = Paper.removed_at.is_(None)  # withdrawn papers (file deleted) leave every listing
+
+
 class PaperSort(StrEnum):
     relevance = "relevance"  # only meaningful with a query; falls back to year otherwise
     year = "year"
@@ -36,7 +39,7 @@ def list_papers(
     page: int = 1,
     per_page: int = 12,
 ) -> Page[Paper]:
-    statement = select(Paper)
+    statement = select(Paper).where(LIVE)
     ranked_ids: list[int] = []
     if query and query.strip():
         ranked_ids = matching_paper_ids(session, query)
@@ -70,6 +73,8 @@ def list_tags(session: Session) -> list[TagCount]:
     rows = session.execute(
         select(Tag.name, func.count(paper_tags.c.paper_id))
         .join(paper_tags, paper_tags.c.tag_id == Tag.id)
+        .join(Paper, Paper.id == paper_tags.c.paper_id)
+        .where(LIVE)
         .group_by(Tag.name)
         .order_by(func.count(paper_tags.c.paper_id).desc(), Tag.name)
     )
@@ -81,19 +86,19 @@ def tag_exists(session: Session, name: str) -> bool:
 
 
 def list_years(session: Session) -> list[int]:
-    rows = session.scalars(select(Paper.year).where(Paper.year.is_not(None)).distinct())
+    rows = session.scalars(select(Paper.year).where(Paper.year.is_not(None), LIVE).distinct())
     return sorted(rows, reverse=True)
 
 
 def count_papers(session: Session) -> int:
-    return session.scalar(select(func.count(Paper.id))) or 0
+    return session.scalar(select(func.count(Paper.id)).where(LIVE)) or 0
 
 
 def papers_by_demo(session: Session) -> dict[str, list[Paper]]:
     # Demos are a short JSON list per paper and the library holds tens of papers, so
     # grouping in Python beats a dialect-specific JSON query.
     grouped: dict[str, list[Paper]] = {}
-    for paper in session.scalars(select(Paper).order_by(Paper.year, Paper.title)):
+    for paper in session.scalars(select(Paper).where(LIVE).order_by(Paper.year, Paper.title)):
         for demo in paper.demos:
             grouped.setdefault(demo, []).append(paper)
     return grouped

@@ -1,0 +1,147 @@
+"""The W3C Web Annotation Protocol container at /api/v1/annotations/."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from app.deps import CSRF, SessionDep, UserDep, ViewerDep
+from app.presenters.annotation_jsonld import (
+    JSONLD_MEDIA_TYPE, etag, present_annotation, present_collection, present_page,
+)
+from app.schemas.annotations import AnnotationIn, AnnotationPatch, InvalidAnnotation, draft_from, parse_bodies
+from app.schemas.common import PageNumber
+from app.services.annotation_read import AnnotationFilters, get_visible, list_visible
+from app.services.annotation_write import (
+    AnnotationNotFound, NotAllowed, StaleWrite, create_annotation, delete_annotation, set_hidden,
+    update_annotation,
+)
+
+router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"])
+_ALLOW = "GET, HEAD, OPTIONS, POST"
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse(document, status, headers=headers, media_type=JSONLD_MEDIA_TYPE)
+
+
+def _version(if_match: str | None) -> int | None:
+    """`"<id>-<version>"` -> version; `*` or no header -> no check."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    try:
+        return int(if_match.strip().strip('"').removeprefix("W/").strip('"').rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        raise HTTPException(400, "If-Match must be an ETag this API sent") from None
+
+
+def _not_found(annotation_id: str) -> HTTPException:
+    return HTTPException(404, f"no annotation {annotation_id!r}")
+
+
+@router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)")
+def create(payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep) -> Response:
+    try:
+        annotation = create_annotation(session, user, draft_from(payload))
+    except InvalidAnnotation as exc:
+        raise HTTPException(400, str(exc)) from None
+    document = present_annotation(annotation, base_url(request))
+    return jsonld(document, 201, {"Location": document["id"], "ETag": etag(annotation)})
+
+
+@router.get("/", summary="Annotations you may see, newest first (AnnotationCollection)")
+def collection(
+    request: Request, session: SessionDep, viewer: ViewerDep,
+    paper: str | None = None, tag: str | None = None, user: str | None = None,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    visibility: Annotated[str | None, Query(pattern="^(private|public)$")] = None,
+    page: PageNumber | None = None, per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
+) -> Response:
+    filters = AnnotationFilters(paper=paper, tag=tag, user=user, q=q, visibility=visibility)
+    found = list_visible(session, viewer, filters, page=page or 1, per_page=per_page,
+                         oldest_first=order == "oldest")
+    params = {k: v for k, v in request.query_params.items() if k != "page"}
+
+    def page_url(number: int | None) -> str:
+        query = urlencode({**params, "page": number} if number else params)
+        return f"{base_url(request)}/api/v1/annotations/" + (f"?{query}" if query else "")
+
+    present = present_page if page else present_collection
+    return jsonld(present(found, base_url(request), page_url), headers={"Allow": _ALLOW})
+
+
+@router.get("/{annotation_id}", summary="One annotation")
+def item(annotation_id: str, request: Request, session: SessionDep, viewer: ViewerDep,
+         if_none_match: Annotated[str | None, Header()] = None) -> Response:
+    annotation = get_visible(session, annotation_id, viewer)
+    if annotation is None:
+        raise _not_found(annotation_id)
+    if if_none_match == etag(annotation):
+        return Response(status_code=304, headers={"ETag": etag(annotation)})
+    return jsonld(present_annotation(annotation, base_url(request)),
+                  headers={"ETag": etag(annotation), "Allow": "GET, HEAD, PUT, PATCH, DELETE"})
+
+
+def _write(request: Request, change) -> Response:  # noqa: ANN001 - a callable doing the write
+    try:
+        annotation = change()
+    except AnnotationNotFound as exc:
+        raise _not_found(str(exc)) from None
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from None
+    except StaleWrite as exc:
+        raise HTTPException(412, str(exc)) from None
+    except InvalidAnnotation as exc:
+        raise HTTPException(400, str(exc)) from None
+    return jsonld(present_annotation(annotation, base_url(request)), headers={"ETag": etag(annotation)})
+
+
+@router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility")
+def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
+            if_match: Annotated[str | None, Header()] = None) -> Response:
+    def change():  # noqa: ANN202
+        comment, tags = parse_bodies(payload.body)
+        return update_annotation(session, user, annotation_id, comment=comment, tags=tags,
+                                 visibility=payload.visibility, if_match=_version(if_match))
+    return _write(request, change)
+
+
+@router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility")
+def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
+          if_match: Annotated[str | None, Header()] = None) -> Response:
+    def change():  # noqa: ANN202
+        comment = tags = None
+        if payload.body is not None:
+            comment, tags = parse_bodies(payload.body)
+        return update_annotation(session, user, annotation_id, comment=comment, tags=tags,
+                                 visibility=payload.visibility, if_match=_version(if_match))
+    return _write(request, change)
+
+
+@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF], summary="Delete an annotation")
+def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
+    try:
+        delete_annotation(session, user, annotation_id)
+    except AnnotationNotFound:
+        raise _not_found(annotation_id) from None
+    except NotAllowed as exc:
+        raise HTTPException(403, str(exc)) from None
+    return Response(status_code=204)
+
+
+@router.post("/{annotation_id}/hide", dependencies=[CSRF], summary="Admins: hide an annotation")
+def hide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
+    return _write(request, lambda: set_hidden(session, user, annotation_id, True))
+
+
+@router.post("/{annotation_id}/unhide", dependencies=[CSRF], summary="Admins: show a hidden annotation again")
+def unhide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
+    return _write(request, lambda: set_hidden(session, user, annotation_id, False))

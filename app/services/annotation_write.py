@@ -1,0 +1,163 @@
+"""Creating, editing, deleting and moderating annotations; keeps the search index in step."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.models import Annotation, Paper, Tag, User
+from app.markdown import render_comment
+from app.schemas.annotations import AnnotationDraft, InvalidAnnotation, paper_slug_from
+from app.services.annotation_read import get_visible
+
+
+class AnnotationNotFound(LookupError):
+    """No such annotation, or not one the caller may see (the two are never told apart)."""
+
+
+class NotAllowed(PermissionError):
+    pass
+
+
+class StaleWrite(Exception):
+    """The client edited an older version (If-Match did not match)."""
+
+
+def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
+                      imported_from: str | None = None, created_at=None) -> Annotation:  # noqa: ANN001
+    now = utcnow()
+    annotation = Annotation(
+        id=uuid.uuid4().hex, creator_id=author.id, motivation=draft.motivation,
+        visibility=draft.visibility, orphaned=False, hidden=False, deleted=False, version=1,
+        imported_from=imported_from, created_at=created_at or now, modified_at=created_at or now,
+    )
+    if draft.parent_id:
+        parent = get_visible(session, draft.parent_id, author)
+        if parent is None or parent.deleted:
+            raise InvalidAnnotation("the annotation you reply to does not exist")
+        annotation.parent_id, annotation.paper_id = parent.id, parent.paper_id
+        if parent.visibility == "private":
+            annotation.visibility = "private"  # a reply never makes a private thread public
+    else:
+        paper = session.scalar(select(Paper).where(
+            Paper.slug == paper_slug_from(draft.paper_ref or ""), Paper.removed_at.is_(None)))
+        if paper is None:
+            raise InvalidAnnotation(f"no paper matches target.source {draft.paper_ref!r}")
+        passage = draft.passage
+        annotation.paper_id, annotation.content_hash = paper.id, paper.content_hash
+        annotation.quote_exact, annotation.quote_prefix = passage.exact, passage.prefix
+        annotation.quote_suffix = passage.suffix
+        annotation.position_start, annotation.position_end = passage.start, passage.end
+    _apply_body(session, annotation, draft.comment, draft.tags)
+    session.add(annotation)
+    session.flush()
+    _touch_paper(session, annotation)
+    _index(session, annotation, fresh=True)
+    session.commit()
+    return annotation
+
+
+def update_annotation(session: Session, author: User, annotation_id: str, *, comment: str | None,
+                      tags: tuple[str, ...] | None, visibility: str | None,
+                      if_match: int | None = None) -> Annotation:
+    annotation = _own(session, author, annotation_id)
+    if if_match is not None and if_match != annotation.version:
+        raise StaleWrite(f"annotation changed since version {if_match} (now {annotation.version})")
+    if comment is not None or tags is not None:
+        _apply_body(session, annotation, annotation.body_markdown if comment is None else comment,
+                    tuple(annotation.tag_names) if tags is None else tags)
+        if annotation.is_reply and not annotation.body_markdown.strip():
+            raise InvalidAnnotation("a reply needs some text")
+    if visibility is not None and not (annotation.is_reply and _parent_is_private(session, annotation)):
+        annotation.visibility = visibility
+    if not annotation.is_reply:
+        annotation.motivation = ("commenting" if annotation.body_markdown else
+                                 "tagging" if annotation.tags else "highlighting")
+    annotation.version += 1
+    annotation.modified_at = utcnow()
+    _touch_paper(session, annotation)
+    _index(session, annotation)
+    session.commit()
+    return annotation
+
+
+def delete_annotation(session: Session, author: User, annotation_id: str) -> None:
+    annotation = _own(session, author, annotation_id)
+    has_replies = session.scalar(select(Annotation.id).where(Annotation.parent_id == annotation.id).limit(1))
+    _unindex(session, annotation.id)
+    if has_replies:
+        # Others' replies stay readable under a stub that says the note was deleted.
+        annotation.deleted, annotation.body_markdown, annotation.body_html = True, "", ""
+        annotation.tags, annotation.version, annotation.modified_at = [], annotation.version + 1, utcnow()
+    else:
+        session.delete(annotation)
+    session.commit()
+
+
+def set_hidden(session: Session, moderator: User, annotation_id: str, hidden: bool) -> Annotation:
+    if not moderator.is_admin:
+        raise NotAllowed("only admins hide annotations")
+    annotation = get_visible(session, annotation_id, moderator)
+    if annotation is None:
+        raise AnnotationNotFound(annotation_id)
+    annotation.hidden, annotation.version = hidden, annotation.version + 1
+    annotation.modified_at = utcnow()
+    session.commit()
+    return annotation
+
+
+def _own(session: Session, author: User, annotation_id: str) -> Annotation:
+    annotation = get_visible(session, annotation_id, author)
+    if annotation is None or annotation.deleted:
+        raise AnnotationNotFound(annotation_id)
+    if annotation.creator_id != author.id:
+        raise NotAllowed("only its author may change or delete an annotation")
+    return annotation
+
+
+def _apply_body(session: Session, annotation: Annotation, comment: str, tags: tuple[str, ...]) -> None:
+    annotation.body_markdown = comment.strip()
+    annotation.body_html = render_comment(annotation.body_markdown) if annotation.body_markdown else ""
+    annotation.tags = [_tag(session, name) for name in tags]
+
+
+def _tag(session: Session, name: str) -> Tag:
+    tag = session.scalar(select(Tag).where(Tag.name == name))
+    if tag is None:
+        tag = Tag(name=name)
+        session.add(tag)
+        session.flush()
+    return tag
+
+
+def _parent_is_private(session: Session, reply: Annotation) -> bool:
+    return session.scalar(select(Annotation.visibility).where(Annotation.id == reply.parent_id)) == "private"
+
+
+def _touch_paper(session: Session, annotation: Annotation) -> None:
+    # Only public notes move a paper up "recently annotated": that order is public.
+    if annotation.visibility == "public":
+        session.execute(
+            Paper.__table__.update().where(Paper.id == annotation.paper_id)
+            .values(last_annotated_at=annotation.modified_at)
+        )
+
+
+def _index(session: Session, annotation: Annotation, *, fresh: bool = False) -> None:
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if not fresh:
+        _unindex(session, annotation.id)
+    session.execute(
+        text("INSERT INTO annotation_search (annotation_id, body, quote, tags) VALUES (:id, :body, :quote, :tags)"),
+        {"id": annotation.id, "body": annotation.body_markdown, "quote": annotation.quote_exact or "",
+         "tags": " ".join(annotation.tag_names)},
+    )
+
+
+def _unindex(session: Session, annotation_id: str) -> None:
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("DELETE FROM annotation_search WHERE annotation_id = :id"), {"id": annotation_id})
