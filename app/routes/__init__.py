@@ -1,6 +1,6 @@
 """HTTP routes: thin handlers that parse, call one service, and render or serialize."""
 
-from app.routes import account_pages, api_account, api_annotations, api_docs, api_papers, api_search, demo_pages, health, library, paper_page, search_page
+from app.routes import account_pages, api_account, api_annotations, stream_pages, api_docs, api_papers, api_search, demo_pages, health, library, paper_page, search_page
 
 ROUTERS = (
     health.router,
@@ -14,4 +14,5 @@ ROUTERS = (
     search_page.router,
     demo_pages.router,
     account_pages.router,
+    stream_pages.router,
 )

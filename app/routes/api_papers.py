@@ -1,11 +1,14 @@
 """JSON API for papers and tags."""
 
-from fastapi import APIRouter, HTTPException
+from typing import Annotated
 
-from app.deps import SessionDep
+from fastapi import APIRouter, HTTPException, Query
+
+from app.deps import SessionDep, ViewerDep
 from app.schemas.common import PageNumber, PerPage, YearFilter
 from app.schemas.papers import PaperDetailOut, PaperListOut, TagOut
 from app.services.paper_read import PaperSort, get_paper, list_papers, list_tags
+from app.services.tag_read import suggest_tags
 
 router = APIRouter(prefix="/api/v1", tags=["papers"])
 
@@ -41,3 +44,9 @@ def paper(slug: str, session: SessionDep) -> PaperDetailOut:
 @router.get("/tags", response_model=list[TagOut], summary="Tags with their paper counts")
 def tags(session: SessionDep) -> list[TagOut]:
     return [TagOut.of(tag) for tag in list_tags(session)]
+
+
+@router.get("/tags/suggest", response_model=list[str], summary="Tag names starting with a prefix, most used first")
+def tag_suggestions(session: SessionDep, viewer: ViewerDep,
+                    prefix: Annotated[str, Query(max_length=50)] = "") -> list[str]:
+    return suggest_tags(session, viewer, prefix)

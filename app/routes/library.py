@@ -6,9 +6,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BeforeValidator
 
-from app.deps import SessionDep, SettingsDep, TemplatesDep
+from app.deps import SessionDep, SettingsDep, TemplatesDep, ViewerDep
+from app.services.annotation_read import AnnotationFilters, list_visible
 from app.schemas.common import PageNumber, YearFilter, blank_is_none
-from app.services.paper_read import PaperSort, list_papers, list_tags, list_years, tag_exists
+from app.services.paper_read import PaperSort, list_papers, list_tags, list_years
+from app.services.tag_read import tag_is_visible
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,9 +50,10 @@ def tag_index(request: Request, session: SessionDep, templates: TemplatesDep):
 @router.get("/tags/{tag}", response_class=HTMLResponse)
 def tag_page(
     tag: str, request: Request, session: SessionDep, settings: SettingsDep,
-    templates: TemplatesDep, page: PageNumber = 1,
+    templates: TemplatesDep, viewer: ViewerDep, page: PageNumber = 1,
 ):
-    if not tag_exists(session, tag):
-        raise HTTPException(404, f"No paper is tagged “{tag}”.")
+    if not tag_is_visible(session, viewer, tag):
+        raise HTTPException(404, f"Nothing is tagged “{tag}”.")
     found = list_papers(session, tag=tag, sort=PaperSort.year, page=page, per_page=settings.page_size)
-    return templates.TemplateResponse(request, "tag.html", {"tag": tag, "found": found})
+    notes = list_visible(session, viewer, AnnotationFilters(tag=tag), per_page=20)
+    return templates.TemplateResponse(request, "tag.html", {"tag": tag, "found": found, "notes": notes})

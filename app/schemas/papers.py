@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from app.db.models import Paper
 from app.services.paging import Page
 from app.services.paper_read import TagCount
+from app.services.annotation_search import AnnotationHit
 from app.services.search import SearchHit
 
 
@@ -95,9 +96,29 @@ class SearchResultOut(BaseModel):
         return cls(paper=PaperSummaryOut.of(hit.paper), snippet=hit.snippet_html, score=hit.score)
 
 
+class AnnotationHitOut(BaseModel):
+    id: str  # the annotation's IRI
+    paper: str
+    creator: str
+    quote: str | None
+    snippet: str  # HTML: escaped text with <mark> around matched words
+
+    @classmethod
+    def of(cls, hit: AnnotationHit, base: str) -> AnnotationHitOut:
+        a = hit.annotation
+        return cls(id=f"{base}/api/v1/annotations/{a.id}", paper=a.paper.slug, creator=a.creator.name,
+                   quote=a.quote_exact, snippet=hit.snippet_html)
+
+
+class AnnotationResultsOut(BaseModel):
+    total: int
+    results: list[AnnotationHitOut]
+
+
 class SearchOut(BaseModel):
     query: str
     total: int
     page: int
     per_page: int
     results: list[SearchResultOut]
+    annotations: AnnotationResultsOut

@@ -81,10 +81,6 @@ def list_tags(session: Session) -> list[TagCount]:
     return [TagCount(name, count) for name, count in rows]
 
 
-def tag_exists(session: Session, name: str) -> bool:
-    return session.scalar(select(func.count()).where(Tag.name == name)) > 0
-
-
 def list_years(session: Session) -> list[int]:
     rows = session.scalars(select(Paper.year).where(Paper.year.is_not(None), LIVE).distinct())
     return sorted(rows, reverse=True)

@@ -17,7 +17,7 @@ from app.services.paging import Page
 
 # Column weights for bm25: a hit in the title counts most, then authors and tags.
 _WEIGHTS = "10.0, 5.0, 5.0, 1.0"
-_OPEN, _CLOSE = "\x02", "\x03"  # snippet markers no summary contains; become <mark> after escaping
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # snippet markers no summary contains; become <mark> after escaping
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SNIPPET_TOKENS = 24
 
@@ -59,7 +59,7 @@ def search_papers(session: Session, query: str, *, page: int = 1, per_page: int 
             "FROM paper_search WHERE paper_search MATCH :q "
             "ORDER BY rank LIMIT :limit OFFSET :offset"
         ),
-        {"q": match, "open": _OPEN, "close": _CLOSE, "limit": per_page,
+        {"q": match, "open": MARK_OPEN, "close": MARK_CLOSE, "limit": per_page,
          "offset": (page - 1) * per_page},
     ).all()
     papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_([r[0] for r in rows])))}
@@ -85,7 +85,7 @@ def matching_paper_ids(session: Session, query: str) -> list[int]:
 
 
 def highlight(snippet: str) -> str:
-    return escape(snippet).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return escape(snippet).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
 
 
 def _search_without_fts(session: Session, query: str, *, page: int, per_page: int) -> Page[SearchHit]:
