@@ -1,0 +1,247 @@
+// Annotating a summary: highlights in the text, notes in the margin, kept in step.
+// Loaded as a module after math.js, so formulas are already typeset (their TeX kept in
+// data-tex, which is what anchoring counts).
+import {
+  anchorText, describeRange, highlightRange, rangeFromOffsets, removeHighlights, summaryText,
+} from "./anchoring.js";
+import { typeset } from "./math.js";
+import * as api from "./annotations/api.js";
+import { openEditor, renderCard, commentOf, tagsOf } from "./annotations/cards.js";
+import { watchSelection } from "./annotations/selection.js";
+
+const summary = document.getElementById("summary");
+const panel = document.getElementById("annotations");
+const viewer = document.querySelector('meta[name="viewer"]')?.content || null;
+
+const notes = new Map(); // IRI -> annotation
+const placed = new Map(); // IRI of a root annotation -> true when anchored, false for an orphan
+const shortId = (iri) => iri.slice(iri.lastIndexOf("/") + 1);
+const filters = { tag: "", mine: false };
+let list, orphanList, tagFilter;
+
+if (summary && panel) start();
+
+async function start() {
+  buildPanel();
+  watchSelection(summary, {
+    signedIn: Boolean(viewer),
+    loginUrl: `/login?next=${encodeURIComponent(location.pathname)}`,
+    onHighlight: (range) => create(range, { comment: "", tags: [], visibility: "private" }),
+    onAnnotate: annotate,
+  });
+  summary.addEventListener("click", (event) => {
+    const mark = event.target.closest("[data-annotation-id]");
+    if (mark) focusCard(mark.dataset.annotationId.split(" ")[0]);
+  });
+  try {
+    for (const annotation of await api.loadAnnotations(summary.dataset.paper)) notes.set(annotation.id, annotation);
+  } catch (problem) {
+    list.replaceChildren(Object.assign(document.createElement("p"), { className: "form-error", textContent: problem.message }));
+    return;
+  }
+  anchorAll();
+  render();
+  const wanted = location.hash.match(/^#annotation-([0-9a-f]{32})$/);
+  if (wanted) focusCard(wanted[1], { scrollText: true });
+}
+
+function buildPanel() {
+  panel.replaceChildren();
+  const heading = Object.assign(document.createElement("h2"), { id: "notes-heading", textContent: "Notes" });
+  tagFilter = document.createElement("select");
+  tagFilter.id = "notes-tag-filter";
+  tagFilter.addEventListener("change", () => { filters.tag = tagFilter.value; render(); });
+  const tagLabel = Object.assign(document.createElement("label"), { htmlFor: tagFilter.id, className: "visually-hidden", textContent: "Show notes tagged" });
+  const mine = Object.assign(document.createElement("input"), { type: "checkbox", id: "notes-mine" });
+  mine.addEventListener("change", () => { filters.mine = mine.checked; render(); });
+  const mineLabel = Object.assign(document.createElement("label"), { htmlFor: mine.id, textContent: " Mine" });
+  const bar = Object.assign(document.createElement("div"), { className: "notes-filters" });
+  bar.append(tagLabel, tagFilter);
+  if (viewer) bar.append(Object.assign(document.createElement("span"), { className: "mine-filter" }), mine, mineLabel);
+  list = Object.assign(document.createElement("div"), { className: "notes-list" });
+  orphanList = Object.assign(document.createElement("section"), { className: "orphans", hidden: true });
+  panel.append(heading, bar, list, orphanList);
+  if (!viewer) {
+    const hint = Object.assign(document.createElement("p"), { className: "muted" });
+    hint.append("Select text to highlight it. ", Object.assign(document.createElement("a"),
+      { href: `/login?next=${encodeURIComponent(location.pathname)}`, textContent: "Log in" }), " to write notes.");
+    panel.append(hint);
+  }
+}
+
+const isRoot = (annotation) => typeof annotation.target !== "string";
+
+function selectorOf(annotation) {
+  const result = {};
+  for (const selector of annotation.target.selector || []) Object.assign(result, selector);
+  delete result.type;
+  return result;
+}
+
+/** Anchor every root annotation not placed yet. Matching runs once on one snapshot of the
+ * text; highlighting then needs a fresh map per annotation (it splits text nodes), but never
+ * changes the text itself, so the offsets found first stay right. */
+function anchorAll() {
+  const model = summaryText(summary);
+  const found = [];
+  for (const annotation of notes.values()) {
+    if (!isRoot(annotation) || placed.has(annotation.id)) continue;
+    const offsets = anchorText(model.text, selectorOf(annotation));
+    placed.set(annotation.id, Boolean(offsets));
+    if (offsets) found.push([annotation, offsets]);
+  }
+  for (const [annotation, { start, end }] of found) {
+    highlight(annotation, rangeFromOffsets(summaryText(summary), start, end));
+  }
+}
+
+function highlight(annotation, range) {
+  const own = viewer && annotation.creator.name === viewer;
+  highlightRange(range, { id: shortId(annotation.id), className: own ? "is-mine" : "" });
+}
+
+function matchesFilters(annotation) {
+  if (filters.mine && annotation.creator.name !== viewer) return false;
+  if (filters.tag && !tagsOf(annotation).includes(filters.tag)) return false;
+  return true;
+}
+
+function firstMark(iri) {
+  return summary.querySelector(`[data-annotation-id~="${shortId(iri)}"]`);
+}
+
+function byDocumentOrder(a, b) {
+  const first = firstMark(a.id);
+  const second = firstMark(b.id);
+  return first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+}
+
+function render() {
+  const replies = new Map();
+  for (const annotation of notes.values()) {
+    if (!isRoot(annotation)) replies.set(annotation.target, [...(replies.get(annotation.target) || []), annotation]);
+  }
+  const card = (annotation) => renderCard(annotation, {
+    viewer, actions: { reply, edit, remove },
+    replies: (replies.get(annotation.id) || []).map(card),
+  });
+  const roots = [...notes.values()].filter(isRoot);
+  const shown = roots.filter((a) => placed.get(a.id) && matchesFilters(a)).sort(byDocumentOrder);
+  list.replaceChildren(...shown.map(card));
+  if (!shown.length) {
+    list.append(Object.assign(document.createElement("p"), { className: "muted",
+      textContent: roots.length ? "No note matches the filter." : "No notes on this summary yet." }));
+  }
+  for (const mark of summary.querySelectorAll("[data-annotation-id]")) {
+    const ids = mark.dataset.annotationId.split(" ");
+    const visible = ids.some((id) => { const a = [...notes.values()].find((n) => shortId(n.id) === id); return a && matchesFilters(a); });
+    mark.classList.toggle("is-filtered-out", !visible);
+  }
+  const orphans = roots.filter((a) => placed.get(a.id) === false && matchesFilters(a));
+  orphanList.hidden = !orphans.length;
+  orphanList.replaceChildren(Object.assign(document.createElement("h3"), {
+    textContent: `Not found in this version (${orphans.length})` }), ...orphans.map((a) => {
+    const item = card(a);
+    item.classList.add("is-orphan");
+    item.prepend(Object.assign(document.createElement("blockquote"), { className: "entry-quote", textContent: selectorOf(a).exact }));
+    return item;
+  }));
+  updateTagChoices(roots);
+  typeset(panel);
+}
+
+function updateTagChoices(roots) {
+  const tags = [...new Set(roots.flatMap(tagsOf))].sort();
+  const keep = filters.tag;
+  tagFilter.replaceChildren(new Option("All notes", ""), ...tags.map((tag) => new Option(`#${tag}`, tag)));
+  tagFilter.value = tags.includes(keep) ? keep : "";
+  tagFilter.hidden = !tags.length;
+}
+
+function focusCard(id, { scrollText = false } = {}) {
+  const card = list.querySelector(`[data-annotation-id$="${id}"]`) || orphanList.querySelector(`[data-annotation-id$="${id}"]`);
+  for (const focused of document.querySelectorAll(".is-focused")) focused.classList.remove("is-focused");
+  if (!card) return;
+  card.classList.add("is-focused");
+  card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  card.focus({ preventScroll: true });
+  for (const mark of summary.querySelectorAll(`[data-annotation-id~="${id}"]`)) mark.classList.add("is-focused");
+  if (scrollText) firstMark(card.dataset.annotationId)?.scrollIntoView({ block: "center" });
+}
+
+panel?.addEventListener("click", (event) => {
+  const card = event.target.closest(".note-card");
+  if (!card || event.target.closest("a, button, form")) return;
+  focusCard(shortId(card.closest(".notes-list > .note-card, .orphans > .note-card")?.dataset.annotationId ?? card.dataset.annotationId), { scrollText: true });
+});
+
+function targetFor(selector) {
+  return {
+    source: `${location.origin}/papers/${summary.dataset.paper}`,
+    selector: [
+      { type: "TextQuoteSelector", exact: selector.exact, prefix: selector.prefix, suffix: selector.suffix },
+      { type: "TextPositionSelector", start: selector.start, end: selector.end },
+    ],
+  };
+}
+
+async function create(range, values, selector = describeRange(summary, range)) {
+  const annotation = await api.createAnnotation({
+    target: targetFor(selector), body: api.bodies(values), visibility: values.visibility,
+  });
+  notes.set(annotation.id, annotation);
+  document.getSelection()?.removeAllRanges();
+  anchorAll();
+  render();
+  focusCard(shortId(annotation.id));
+}
+
+function annotate(range) {
+  const selector = describeRange(summary, range);
+  const pending = highlightRange(range, { id: "pending", className: "is-pending" });
+  openEditor(list, { quote: selector.exact }, (values) => create(null, values, selector),
+    () => removeHighlights(summary, "pending"));
+  // Once saved, the real highlight replaces the pending one.
+  list.querySelector(".note-editor")?.addEventListener("submit", () => setTimeout(() => {
+    if (!list.querySelector(".note-editor")) removeHighlights(summary, "pending");
+  }, 0));
+  return pending;
+}
+
+function reply(parent, card) {
+  const holder = card.querySelector(":scope > .note-replies") || card.appendChild(Object.assign(document.createElement("div"), { className: "note-replies" }));
+  openEditor(holder, { isReply: true, visibility: parent.visibility }, async (values) => {
+    const annotation = await api.createAnnotation({
+      target: parent.id, body: api.bodies({ comment: values.comment, tags: [] }), visibility: values.visibility,
+    });
+    notes.set(annotation.id, annotation);
+    render();
+  });
+}
+
+function edit(annotation, card) {
+  const values = { comment: commentOf(annotation), tags: tagsOf(annotation), visibility: annotation.visibility,
+    isReply: !isRoot(annotation) };
+  card.classList.add("is-editing");
+  openEditor(card, values, async (changed) => {
+    const updated = await api.updateAnnotation(annotation.id, {
+      target: annotation.target, body: api.bodies(changed), visibility: changed.visibility,
+    });
+    notes.set(updated.id, updated);
+    render();
+  }, () => card.classList.remove("is-editing"));
+}
+
+async function remove(annotation) {
+  if (!window.confirm("Delete this note?")) return;
+  await api.deleteAnnotation(annotation.id);
+  const hasReplies = [...notes.values()].some((a) => a.target === annotation.id);
+  if (hasReplies) {
+    notes.set(annotation.id, { ...annotation, deleted: true, body: [], bodyHtml: "" });
+  } else {
+    notes.delete(annotation.id);
+    removeHighlights(summary, shortId(annotation.id));
+    placed.delete(annotation.id);
+  }
+  render();
+}
