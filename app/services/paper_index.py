@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.db.models import Paper, Tag, annotation_tags
 from app.markdown import render_markdown
+from app.services.annotation_anchoring import reanchor_paper
 from app.services.content_source import ContentError, PaperSource, iter_summary_files, load_paper
 
 _GIST_WORDS = 30
@@ -23,11 +24,13 @@ class ReindexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
     errors: dict[str, str] = field(default_factory=dict)  # path -> message
+    orphaned: list[str] = field(default_factory=list)  # annotations whose passage is gone
 
     def summary(self) -> str:
         return (
             f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
             f"{self.unchanged} unchanged, {len(self.errors)} errors"
+            + (f", {len(self.orphaned)} annotations orphaned" if self.orphaned else "")
         )
 
 
@@ -53,7 +56,9 @@ def reindex(session: Session, papers_dir: Path) -> ReindexReport:
             report.unchanged += 1
             continue
         (report.updated if paper else report.added).append(source.slug)
-        _store(session, paper or Paper(), source)
+        stored = _store(session, paper or Paper(), source)
+        if paper is not None:
+            report.orphaned += reanchor_paper(session, stored).orphaned
     for slug in sorted(set(existing) - seen):
         if existing[slug].removed_at is None:
             _withdraw(session, existing[slug])
@@ -65,7 +70,7 @@ def reindex(session: Session, papers_dir: Path) -> ReindexReport:
     return report
 
 
-def _store(session: Session, paper: Paper, source: PaperSource) -> None:
+def _store(session: Session, paper: Paper, source: PaperSource) -> Paper:
     rendered = render_markdown(source.body)
     meta = source.meta
     paper.slug, paper.title, paper.authors = source.slug, meta.title, meta.authors
@@ -81,6 +86,7 @@ def _store(session: Session, paper: Paper, source: PaperSource) -> None:
     session.add(paper)
     session.flush()  # assigns paper.id for the search row
     _index_for_search(session, paper)
+    return paper
 
 
 def _withdraw(session: Session, paper: Paper) -> None:

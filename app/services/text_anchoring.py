@@ -26,9 +26,10 @@ Anchoring (`anchor`), after Hypothesis' match-quote:
        prefix/suffix = 1 - (fewest edits of the context within the text just before/after the
        candidate)/len(context), 1.0 when the selector has no such context, 0.0 when the text
        there is empty; position = 1 - |candidate start - old start|/len(text) (1.0 without one).
-    4. A quote shorter than SHORT_QUOTE code points is not evidence enough by itself: such a
-       candidate also needs the mean similarity of its non-empty contexts to reach
-       MIN_CONTEXT_SIMILARITY. The best-scoring candidate that passes wins (the first on a tie).
+    4. A quote shorter than SHORT_QUOTE code points, or any inexact match, is not evidence
+       enough by itself: such a candidate also needs the mean similarity of its non-empty
+       contexts to reach MIN_CONTEXT_SIMILARITY. The best-scoring candidate that passes wins
+       (the first on a tie).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ QUOTE_WEIGHT = 50
 PREFIX_WEIGHT = 20
 SUFFIX_WEIGHT = 20
 POSITION_WEIGHT = 2
-SHORT_QUOTE = 32  # quotes shorter than this (code points) need their context to agree...
+SHORT_QUOTE = 32  # quotes shorter than this (code points), and inexact matches, need context...
 MIN_CONTEXT_SIMILARITY = 0.5  # ...at least this much (mean of prefix and suffix similarity)
 
 _WHITESPACE = " \t\n\r\f"  # HTML's ASCII whitespace: the same set the browser side trims
@@ -259,7 +260,10 @@ def anchor(text: str, selector: Any) -> tuple[int, int] | None:
         if suffix:
             suffix_score = _context_similarity(text[candidate.end : candidate.end + len(suffix)], suffix)
         position_score = 1.0 if start is None else 1 - abs(candidate.start - start) / len(text)
-        if len(exact) < SHORT_QUOTE and (prefix or suffix):
+        # A short quote, or any inexact match, must also sit in similar context: otherwise a
+        # deleted sentence lands on a look-alike elsewhere ("Further theorems bound the
+        # variance" for "Together these bound the variance") instead of becoming an orphan.
+        if (len(exact) < SHORT_QUOTE or candidate.errors > 0) and (prefix or suffix):
             scores = ([prefix_score] if prefix else []) + ([suffix_score] if suffix else [])
             if sum(scores) / len(scores) < MIN_CONTEXT_SIMILARITY:
                 continue

@@ -21,9 +21,9 @@
 //      1 - (fewest edits of the context within the text just before/after)/context length
 //      (1 with no such context, 0 where the text there is empty); position = 1 -
 //      |start - old start|/text length (1 without one);
-//   4. a quote shorter than SHORT_QUOTE also needs the mean similarity of its non-empty
-//      contexts to reach MIN_CONTEXT_SIMILARITY; the best candidate that passes wins (first
-//      on a tie).
+//   4. a quote shorter than SHORT_QUOTE, and any inexact match, also needs the mean
+//      similarity of its non-empty contexts to reach MIN_CONTEXT_SIMILARITY; the best
+//      candidate that passes wins (first on a tie).
 // approx-string-match counts UTF-16 units, so every string is first recoded so that each code
 // point is one unit (astral characters become private-use ones): edit counts and offsets are
 // then in code points, exactly as in Python.
@@ -319,7 +319,8 @@ export function anchorText(text, selector) {
       suffixScore = contextSimilarity(t.slice(candidate.end, candidate.end + suffix.length), suffix);
     }
     const positionScore = start === null ? 1 : 1 - Math.abs(candidate.start - start) / t.length;
-    if (exact.length < SHORT_QUOTE && (prefix.length || suffix.length)) {
+    // Short quotes and inexact matches also need similar context (see text_anchoring.py).
+    if ((exact.length < SHORT_QUOTE || candidate.errors > 0) && (prefix.length || suffix.length)) {
       const scores = [...(prefix.length ? [prefixScore] : []), ...(suffix.length ? [suffixScore] : [])];
       if (scores.reduce((sum, score) => sum + score, 0) / scores.length < MIN_CONTEXT_SIMILARITY) continue;
     }

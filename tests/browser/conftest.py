@@ -9,13 +9,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.main import create_app
+from app.settings import Settings
 from tests.conftest import CONTENT, make_settings
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
@@ -40,19 +43,31 @@ def wait_until(condition, timeout: float = 10.0, what: str = "condition") -> Non
         time.sleep(0.02)
 
 
+@dataclass(frozen=True)
+class Site:
+    url: str
+    app: FastAPI  # runs in this process, so tests can reach its services and content folder
+    settings: Settings
+
+
 @pytest.fixture(scope="session")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The shipped content, served by uvicorn in a thread of this process."""
     settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
+    app = create_app(settings)
     port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_until(lambda: server.started, what="the test server to start")
-    yield f"http://127.0.0.1:{port}"
+    yield Site(f"http://127.0.0.1:{port}", app, settings)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Site) -> str:
+    return site.url
 
 
 @pytest.fixture(scope="session")

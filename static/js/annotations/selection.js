@@ -21,6 +21,7 @@ export function watchSelection(summary, { signedIn, loginUrl, onHighlight, onAnn
     button.addEventListener("click", () => {
       const chosen = range;
       hide();
+      document.getSelection()?.removeAllRanges(); // the passage is now a highlight or in the editor
       if (chosen) callback(chosen);
     });
     return button;
