@@ -159,7 +159,7 @@ class Annotation(Base):
     modified_at: Mapped[datetime] = mapped_column(DateTime)
 
     creator: Mapped[User] = relationship(lazy="joined")
-    paper: Mapped[Paper] = relationship(lazy="joined")
+    paper: Mapped[Paper] = relationship(lazy="selectin")  # one query for all rows: papers are big
     tags: Mapped[list[Tag]] = relationship(secondary=annotation_tags, order_by=Tag.name, lazy="selectin")
 
     @property

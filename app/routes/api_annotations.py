@@ -62,7 +62,7 @@ def collection(
     paper: str | None = None, tag: str | None = None, user: str | None = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     visibility: Annotated[str | None, Query(pattern="^(private|public)$")] = None,
-    page: PageNumber | None = None, per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    page: PageNumber | None = None, per_page: Annotated[int, Query(ge=1, le=1000)] = 50,
     order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
 ) -> Response:
     filters = AnnotationFilters(paper=paper, tag=tag, user=user, q=q, visibility=visibility)

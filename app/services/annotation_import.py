@@ -25,7 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Annotation, Paper, User
-from app.schemas.annotations import AnnotationIn, InvalidAnnotation, draft_from, paper_slug_from, parent_id_from
+from app.schemas.annotations import (
+    AnnotationDraft, AnnotationIn, InvalidAnnotation, draft_from, paper_slug_from, parent_id_from,
+)
 from app.services.annotation_read import get_visible
 from app.services.annotation_write import create_annotation
 from app.services.text_anchoring import CONTEXT_LENGTH
@@ -272,12 +274,13 @@ class _Importer:
         except IntegrityError:
             # A concurrent import of the same item committed first: the unique index caught it.
             self.session.rollback()
+            self.imported[item.original] = self._imported_before(item.original)
             self.report.duplicates.append(item.original)
         else:
             self.imported[item.original] = annotation.id
             self.report.created.append(annotation.id)
 
-    def _draft(self, item: _Item):  # noqa: ANN202 - an AnnotationDraft
+    def _draft(self, item: _Item) -> AnnotationDraft:
         if item.parent is not None:
             # A bare id is an annotation IRI to `draft_from` (see parent_id_from).
             return draft_from(AnnotationIn.model_validate({**item.payload, "target": self._parent_id(item.parent)}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -140,9 +140,10 @@ def _parent_is_private(session: Session, reply: Annotation) -> bool:
 def _touch_paper(session: Session, annotation: Annotation) -> None:
     # Only public notes move a paper up "recently annotated": that order is public.
     if annotation.visibility == "public":
+        # Never backwards: an imported note keeps its old date.
+        newest = func.max(func.coalesce(Paper.last_annotated_at, annotation.modified_at), annotation.modified_at)
         session.execute(
-            Paper.__table__.update().where(Paper.id == annotation.paper_id)
-            .values(last_annotated_at=annotation.modified_at)
+            Paper.__table__.update().where(Paper.id == annotation.paper_id).values(last_annotated_at=newest)
         )
 
 

@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from time import perf_counter
 
@@ -44,9 +46,10 @@ def wait_ready(base: str, timeout: float = 60.0) -> None:
     raise TimeoutError("server did not become ready")
 
 
-def run_ab(url: str) -> dict[str, float]:
+def run_ab(url: str, *, requests: int = REQUESTS, concurrency: int = CONCURRENCY,
+           extra: tuple[str, ...] = ()) -> dict[str, float]:
     out = subprocess.run(
-        ["ab", "-q", "-k", "-n", str(REQUESTS), "-c", str(CONCURRENCY), url],
+        ["ab", "-q", "-k", "-n", str(requests), "-c", str(concurrency), *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout
     failed = int(re.search(r"Failed requests:\s+(\d+)", out).group(1))
@@ -59,7 +62,9 @@ def run_ab(url: str) -> dict[str, float]:
     }
 
 
-def bench_server() -> None:
+@contextmanager
+def running_server() -> Iterator[tuple[str, dict]]:
+    """`marginalia serve` on a free loopback port with a fresh data folder: (base URL, env)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
@@ -71,11 +76,16 @@ def bench_server() -> None:
         )
         try:
             wait_ready(base)
-            run_ab(f"{base}{PAPER}")  # warm-up: caches, connection pools
-            ceiling, paper = run_ab(f"{base}{CEILING}"), run_ab(f"{base}{PAPER}")
+            yield base, env
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def bench_server() -> None:
+    with running_server() as (base, _env):
+        run_ab(f"{base}{PAPER}")  # warm-up: caches, connection pools
+        ceiling, paper = run_ab(f"{base}{CEILING}"), run_ab(f"{base}{PAPER}")
     print(f"load: {REQUESTS} requests, concurrency {CONCURRENCY}, keep-alive, ab on loopback")
     print(f"{'endpoint':<40} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7}")
     for name, figures in ((f"{CEILING} (ceiling)", ceiling), (PAPER, paper)):

@@ -37,6 +37,7 @@ export async function loadAnnotations(slug) {
 export const createAnnotation = (annotation) => call(BASE, { method: "POST", body: annotation });
 export const updateAnnotation = (id, annotation) => call(id, { method: "PUT", body: annotation });
 export const deleteAnnotation = (id) => call(id, { method: "DELETE" });
+export const setHidden = (id, hidden) => call(`${id}/${hidden ? "hide" : "unhide"}`, { method: "POST" });
 
 export async function suggestTags(prefix) {
   const response = await fetch(`/api/v1/tags/suggest?${new URLSearchParams({ prefix })}`,

@@ -21,7 +21,7 @@ function when(iso) {
 }
 
 /** One annotation (root or reply); `actions` holds the callbacks for its buttons. */
-export function renderCard(annotation, { viewer, actions, replies = [] }) {
+export function renderCard(annotation, { viewer, isAdmin = false, actions, replies = [] }) {
   const own = viewer && annotation.creator.name === viewer;
   const card = el("article", { className: "note-card", tabIndex: 0 });
   card.dataset.annotationId = annotation.id;
@@ -51,6 +51,9 @@ export function renderCard(annotation, { viewer, actions, replies = [] }) {
   if (own && !annotation.deleted) {
     buttons.append(button("Edit", () => actions.edit(annotation, card)));
     buttons.append(button("Delete", () => actions.remove(annotation)));
+  }
+  if (isAdmin && !annotation.deleted && annotation.visibility === "public") {
+    buttons.append(button(annotation.hidden ? "Unhide" : "Hide", () => actions.moderate(annotation)));
   }
   if (buttons.childElementCount) card.append(buttons);
   if (replies.length) card.append(el("div", { className: "note-replies" }, ...replies));

@@ -16,15 +16,6 @@ IMPORT = "/api/v1/annotations/import"
 
 
 @pytest.fixture
-def client(client):
-    # The router must come before api_annotations' "/{annotation_id}"; until
-    # app/routes/__init__.py registers it there, put its routes first in this app.
-    if not any(getattr(route, "endpoint", None) is api_annotation_io.import_file for route in client.app.routes):
-        client.app.router.routes[:0] = api_annotation_io.router.routes
-    return client
-
-
-@pytest.fixture
 def ada(make_account):
     return make_account("ada")
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.db.models import Annotation
 from app.schemas.annotations import AnnotationDraft, Passage
 from app.services.accounts import create_user
-from app.services.annotation_import import InvalidImport, arxiv_key, import_annotations
+from app.services.annotation_import import InvalidImport, _Importer, arxiv_key, import_annotations
 from app.services.annotation_write import create_annotation
 from app.services.paper_index import reindex
 
@@ -174,6 +174,16 @@ def test_importing_the_same_file_twice_creates_nothing_new(db, ada) -> None:
     assert len(first.created) == 3 and second.created == [] and second.unmatched == []
     assert sorted(second.duplicates) == sorted(row["id"] for row in document["rows"])
     assert len(mine(db, ada)) == 3
+
+
+def test_a_concurrent_duplicate_is_caught_by_the_unique_index(db, ada, monkeypatch) -> None:
+    import_annotations(db, ada, [ROOT_ROW], base_url=BASE)
+    # As if another request imported the row between our look-up and our write.
+    monkeypatch.setattr(_Importer, "_existing", lambda self, original: None)
+    report = import_annotations(db, ada, [ROOT_ROW, REPLY_ROW], base_url=BASE)
+    assert report.duplicates == [ROOT_ROW["id"]] and len(report.created) == 1
+    root, reply = mine(db, ada)
+    assert reply.parent_id == root.id
 
 
 def test_a_reply_to_an_earlier_import_finds_its_parent(db, ada) -> None:
