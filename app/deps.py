@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -17,7 +17,9 @@ from app.settings import Settings
 from app.templating import FragmentCache
 
 
-def _session(request: Request) -> Iterator[Session]:
+async def _session(request: Request) -> AsyncIterator[Session]:
+    # async on purpose: creating and closing a session does no real I/O, and a sync
+    # generator would cost two thread-pool hops per request.
     with request.app.state.sessions() as session:
         yield session
 
@@ -52,7 +54,7 @@ def _viewer(request: Request, session: SessionDep) -> User | None:
 ViewerDep = Annotated[User | None, Depends(_viewer)]
 
 
-def _signed_in(viewer: ViewerDep) -> User:
+async def _signed_in(viewer: ViewerDep) -> User:
     if viewer is None:
         raise HTTPException(401, "sign in or send an API token", {"WWW-Authenticate": "Bearer"})
     return viewer

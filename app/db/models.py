@@ -44,11 +44,13 @@ class Paper(Base):
     code: Mapped[str | None] = mapped_column(String(500))
     demos: Mapped[list[str]] = mapped_column(JSON, default=list)
     gist: Mapped[str] = mapped_column(Text, default="")
-    bibtex: Mapped[str | None] = mapped_column(Text)
-    markdown: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
-    toc: Mapped[list[dict]] = mapped_column(JSON, default=list)
-    text: Mapped[str] = mapped_column(Text)
+    # The summary itself is large and most queries (listings, annotations) never read it:
+    # loaded on first access, all four columns together.
+    bibtex: Mapped[str | None] = mapped_column(Text, deferred=True, deferred_group="content")
+    markdown: Mapped[str] = mapped_column(Text, deferred=True, deferred_group="content")
+    html: Mapped[str] = mapped_column(Text, deferred=True, deferred_group="content")
+    toc: Mapped[list[dict]] = mapped_column(JSON, default=list, deferred=True, deferred_group="content")
+    text: Mapped[str] = mapped_column(Text, deferred=True, deferred_group="content")
     word_count: Mapped[int] = mapped_column(Integer, default=0)
     content_hash: Mapped[str] = mapped_column(String(64))
     source_path: Mapped[str] = mapped_column(String(1000))

@@ -1,15 +1,18 @@
 """Sign up, log in, log out, and the settings page with API tokens."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import CSRF_COOKIE, SESSION_COOKIE
 from app.deps import CSRF, SessionDep, TemplatesDep, ViewerDep
 from app.services import credentials
 from app.services.accounts import AccountError, LoginThrottled, authenticate, create_user
+from app.routes.api_annotation_io import limit_import_size, uploaded_json
+from app.routes.api_annotations import base_url
+from app.services.annotation_import import InvalidImport, import_annotations
 from app.services.credentials import SESSION_LIFETIME
 
 router = APIRouter(include_in_schema=False)
@@ -104,3 +107,16 @@ def revoke_token(token_id: int, session: SessionDep, viewer: ViewerDep):
         return RedirectResponse("/login?next=/settings", status_code=303)
     credentials.revoke_token(session, viewer, token_id)  # someone else's id: nothing happens
     return RedirectResponse("/settings", status_code=303)
+
+
+@router.post("/settings/import", dependencies=[Depends(limit_import_size), CSRF])
+def import_notes(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep,
+                 document: Annotated[Any, Depends(uploaded_json)]):
+    if viewer is None:
+        return RedirectResponse("/login?next=/settings", status_code=303)
+    try:
+        report = import_annotations(session, viewer, document, base_url=base_url(request))
+    except InvalidImport as exc:
+        raise HTTPException(400, str(exc)) from None
+    tokens = credentials.list_tokens(session, viewer)
+    return _form(request, templates, "settings.html", tokens=tokens, report=report)

@@ -48,14 +48,14 @@ def _own_annotations(session: Session, user: User, paper: str | None) -> list[An
         page += 1
 
 
-async def _limit_size(request: Request) -> None:
+async def limit_import_size(request: Request) -> None:
     """Refuses an announced oversized body before anything (the CSRF check included) reads it."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_IMPORT_BYTES + _MULTIPART_OVERHEAD:
         raise HTTPException(413, _TOO_LARGE)
 
 
-async def _uploaded_json(request: Request) -> Any:
+async def uploaded_json(request: Request) -> Any:
     """The document from the multipart field `file`, or the request body itself."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         upload = (await request.form()).get("file")
@@ -80,7 +80,7 @@ async def _uploaded_json(request: Request) -> Any:
 
 
 async def _read_body(request: Request) -> bytes:
-    # Streamed with a cap: a chunked request announces no length for _limit_size to check.
+    # Streamed with a cap: a chunked request announces no length for limit_import_size to check.
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
@@ -90,7 +90,7 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-# The body is read by `_uploaded_json`, not declared as a parameter: describe it for the docs.
+# The body is read by `uploaded_json`, not declared as a parameter: describe it for the docs.
 _IMPORT_BODY = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"],
                                        "properties": {"file": {"type": "string", "format": "binary"}}}},
@@ -99,12 +99,12 @@ _IMPORT_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 
-@router.post("/import", dependencies=[Depends(_limit_size), CSRF], openapi_extra=_IMPORT_BODY,
+@router.post("/import", dependencies=[Depends(limit_import_size), CSRF], openapi_extra=_IMPORT_BODY,
              summary="Import annotations: W3C JSON-LD (our export too) or Hypothesis JSON",
              description=f"At most {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Returns `created` (new ids), "
                          "`duplicates` (original ids imported before) and `unmatched` (`id`, `reason`).")
 def import_file(request: Request, session: SessionDep, user: UserDep,
-                document: Annotated[Any, Depends(_uploaded_json)]) -> dict:
+                document: Annotated[Any, Depends(uploaded_json)]) -> dict:
     try:
         report = import_annotations(session, user, document, base_url=base_url(request))
     except InvalidImport as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -30,7 +30,7 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
                       imported_from: str | None = None, created_at=None) -> Annotation:  # noqa: ANN001
     now = utcnow()
     annotation = Annotation(
-        id=uuid.uuid4().hex, creator_id=author.id, motivation=draft.motivation,
+        id=uuid.uuid4().hex, creator=author, motivation=draft.motivation,
         visibility=draft.visibility, orphaned=False, hidden=False, deleted=False, version=1,
         imported_from=imported_from, created_at=created_at or now, modified_at=created_at or now,
     )
@@ -38,7 +38,7 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
         parent = get_visible(session, draft.parent_id, author)
         if parent is None or parent.deleted:
             raise InvalidAnnotation("the annotation you reply to does not exist")
-        annotation.parent_id, annotation.paper_id = parent.id, parent.paper_id
+        annotation.parent_id, annotation.paper = parent.id, parent.paper
         if parent.visibility == "private":
             annotation.visibility = "private"  # a reply never makes a private thread public
     else:
@@ -47,7 +47,7 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
         if paper is None:
             raise InvalidAnnotation(f"no paper matches target.source {draft.paper_ref!r}")
         passage = draft.passage
-        annotation.paper_id, annotation.content_hash = paper.id, paper.content_hash
+        annotation.paper, annotation.content_hash = paper, paper.content_hash
         annotation.quote_exact, annotation.quote_prefix = passage.exact, passage.prefix
         annotation.quote_suffix = passage.suffix
         annotation.position_start, annotation.position_end = passage.start, passage.end
@@ -138,13 +138,13 @@ def _parent_is_private(session: Session, reply: Annotation) -> bool:
 
 
 def _touch_paper(session: Session, annotation: Annotation) -> None:
-    # Only public notes move a paper up "recently annotated": that order is public.
-    if annotation.visibility == "public":
-        # Never backwards: an imported note keeps its old date.
-        newest = func.max(func.coalesce(Paper.last_annotated_at, annotation.modified_at), annotation.modified_at)
-        session.execute(
-            Paper.__table__.update().where(Paper.id == annotation.paper_id).values(last_annotated_at=newest)
-        )
+    # Only public notes move a paper up "recently annotated": that order is public. Never
+    # backwards: an imported note keeps its old date.
+    paper = annotation.paper
+    if annotation.visibility == "public" and (
+        paper.last_annotated_at is None or paper.last_annotated_at < annotation.modified_at
+    ):
+        paper.last_annotated_at = annotation.modified_at
 
 
 def _index(session: Session, annotation: Annotation, *, fresh: bool = False) -> None:

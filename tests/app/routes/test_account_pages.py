@@ -88,3 +88,23 @@ def test_cli_creates_users_and_tokens(tmp_path, monkeypatch, capsys) -> None:
         assert main(["create-token", "nobody"]) == 1
     finally:
         get_settings.cache_clear()
+
+
+def test_settings_page_exports_and_imports_notes(client) -> None:
+    import json
+
+    from tests.conftest import passage_annotation
+
+    sign_up(client)
+    assert "format=csv" in client.get("/settings").text
+    document = {"type": "AnnotationPage", "items": [
+        {**passage_annotation(comment="from elsewhere"), "id": "urn:x-test:1"},
+        {**passage_annotation(slug="no-such-paper"), "id": "urn:x-test:2"},
+    ]}
+    files = {"file": ("notes.json", json.dumps(document), "application/json")}
+    page = client.post("/settings/import", data={"csrf_token": csrf(client)}, files=files)
+    assert page.status_code == 200 and "Imported 1 note" in page.text and "urn:x-test:2" in page.text
+    again = client.post("/settings/import", data={"csrf_token": csrf(client)}, files=files)
+    assert "Imported 0 notes; 1 already here, skipped" in again.text
+    refused = client.post("/settings/import", files=files)
+    assert refused.status_code == 403
