@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from app.deps import CSRF, SessionDep, UserDep, ViewerDep
+from app.deps import CSRF, SERIAL_WRITE, SessionDep, UserDep, ViewerDep
 from app.presenters.annotation_jsonld import (
     JSONLD_MEDIA_TYPE, etag, present_annotation, present_collection, present_page,
 )
@@ -46,7 +46,7 @@ def _not_found(annotation_id: str) -> HTTPException:
     return HTTPException(404, f"no annotation {annotation_id!r}")
 
 
-@router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)")
+@router.post("/", status_code=201, dependencies=[CSRF, SERIAL_WRITE], summary="Create an annotation (W3C JSON-LD)")
 def create(payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep) -> Response:
     try:
         annotation = create_annotation(session, user, draft_from(payload))
@@ -104,7 +104,7 @@ def _write(request: Request, change) -> Response:  # noqa: ANN001 - a callable d
     return jsonld(present_annotation(annotation, base_url(request)), headers={"ETag": etag(annotation)})
 
 
-@router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility")
+@router.put("/{annotation_id}", dependencies=[CSRF, SERIAL_WRITE], summary="Replace an annotation's bodies and visibility")
 def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
             if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():  # noqa: ANN202
@@ -114,7 +114,7 @@ def replace(annotation_id: str, payload: AnnotationIn, request: Request, session
     return _write(request, change)
 
 
-@router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility")
+@router.patch("/{annotation_id}", dependencies=[CSRF, SERIAL_WRITE], summary="Change bodies or visibility")
 def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
           if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():  # noqa: ANN202
@@ -126,7 +126,7 @@ def patch(annotation_id: str, payload: AnnotationPatch, request: Request, sessio
     return _write(request, change)
 
 
-@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF], summary="Delete an annotation")
+@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF, SERIAL_WRITE], summary="Delete an annotation")
 def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
     try:
         delete_annotation(session, user, annotation_id)
@@ -137,11 +137,11 @@ def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/{annotation_id}/hide", dependencies=[CSRF], summary="Admins: hide an annotation")
+@router.post("/{annotation_id}/hide", dependencies=[CSRF, SERIAL_WRITE], summary="Admins: hide an annotation")
 def hide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, True))
 
 
-@router.post("/{annotation_id}/unhide", dependencies=[CSRF], summary="Admins: show a hidden annotation again")
+@router.post("/{annotation_id}/unhide", dependencies=[CSRF, SERIAL_WRITE], summary="Admins: show a hidden annotation again")
 def unhide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, False))
