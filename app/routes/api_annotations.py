@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
+import orjson
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from app.deps import CSRF, SERIAL_WRITE, SessionDep, UserDep, ViewerDep
 from app.presenters.annotation_jsonld import (
@@ -28,8 +28,9 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse(document, status, headers=headers, media_type=JSONLD_MEDIA_TYPE)
+def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> Response:
+    # orjson: a page of 1,000 annotations encodes several times faster than with json.
+    return Response(orjson.dumps(document), status, headers=headers, media_type=JSONLD_MEDIA_TYPE)
 
 
 def _version(if_match: str | None) -> int | None:

@@ -66,7 +66,8 @@ function texOf(element) {
  * { node, start, end, base, atom } in UTF-16 offsets of `text` (`base`: where the node's data
  * would start; an atom is a math element), in document order; `textNodes` and `atoms` map a
  * node to its segment; cpToU16/u16ToCp convert offsets. The map is good until the DOM under
- * `root` changes (highlighting splits text nodes): build a new one after. */
+ * `root` changes (highlighting splits text nodes): build a new one after (highlightAll keeps
+ * the model it is given in step with its own splits). */
 export function summaryText(root) {
   const segments = [];
   let raw = "";
@@ -393,8 +394,62 @@ function unhighlightAtom(element, id) {
  * it gets the classes and the id itself (ids space-separated when highlights overlap).
  * Returns the marks and math elements, in document order. */
 export function highlightRange(range, { id, className = "" } = {}) {
-  id = String(id);
-  const classes = className.split(/\s+/).filter(Boolean);
+  return wrapRange(range, String(id), className.split(/\s+/).filter(Boolean), null);
+}
+
+/** Highlight many passages of the summary under `root`, one after the other: each item is
+ * { start, end, id, className } in code points of the text. The same DOM as, for each item in
+ * turn, highlightRange(rangeFromOffsets(summaryText(root), start, end), item) -- later items
+ * nest in the marks of earlier ones -- without rebuilding the text model each time: the text
+ * never changes, only text nodes are split, so the model (`model`, from summaryText(root)) is
+ * kept in step, in place. Returns the elements of each item (as highlightRange does). */
+export function highlightAll(root, items, { model = summaryText(root) } = {}) {
+  const created = [];
+  for (const { start, end, id, className = "" } of items) {
+    const range = rangeFromOffsets(model, start, end);
+    const state = { model, lost: false };
+    created.push(wrapRange(range, String(id), className.split(/\s+/).filter(Boolean), state));
+    if (state.lost) Object.assign(model, summaryText(model.root)); // not expected: rebuild
+  }
+  return created;
+}
+
+// After `node.splitText(offset)` made `rest`: the model's segment of `node` becomes up to two.
+function splitSegment(state, node, offset, rest) {
+  const model = state.model;
+  const segment = model.textNodes.get(node);
+  if (!segment || state.lost) {
+    state.lost = true;
+    return;
+  }
+  const segments = model.segments;
+  let low = 0;
+  let high = segments.length - 1;
+  while (low < high) { // segments are in text order, none empty: starts are distinct
+    const middle = (low + high) >> 1;
+    if (segments[middle].start < segment.start) low = middle + 1;
+    else high = middle;
+  }
+  if (segments[low] !== segment) {
+    state.lost = true;
+    return;
+  }
+  // Clipped to the text as summaryText clips them (leading/trailing whitespace trimmed).
+  const length = model.text.length;
+  const pieces = [];
+  const restBase = segment.base + offset;
+  const head = { node, start: Math.max(0, segment.base), end: Math.min(length, restBase), base: segment.base, atom: false };
+  const tail = { node: rest, start: Math.max(0, restBase), end: Math.min(length, restBase + rest.data.length), base: restBase, atom: false };
+  model.textNodes.delete(node);
+  for (const piece of [head, tail]) {
+    if (piece.end <= piece.start) continue;
+    pieces.push(piece);
+    model.textNodes.set(piece.node, piece);
+  }
+  segments.splice(low, 1, ...pieces);
+}
+
+function wrapRange(range, id, classes, state) {
   const items = [];
   const visit = (node) => {
     if (!range.intersectsNode(node)) return;
@@ -422,8 +477,15 @@ export function highlightRange(range, { id, className = "" } = {}) {
       continue;
     }
     let node = item.node;
-    if (item.to < node.data.length) node.splitText(item.to);
-    if (item.from > 0) node = node.splitText(item.from);
+    if (item.to < node.data.length) {
+      const rest = node.splitText(item.to);
+      if (state) splitSegment(state, node, item.to, rest);
+    }
+    if (item.from > 0) {
+      const rest = node.splitText(item.from);
+      if (state) splitSegment(state, node, item.from, rest);
+      node = rest;
+    }
     const mark = document.createElement("mark");
     mark.classList.add(HIGHLIGHT_CLASS, ...classes);
     mark.dataset.annotationId = id;

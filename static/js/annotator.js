@@ -2,7 +2,7 @@
 // Loaded as a module after math.js, so formulas are already typeset (their TeX kept in
 // data-tex, which is what anchoring counts).
 import {
-  anchorText, describeRange, highlightRange, rangeFromOffsets, removeHighlights, summaryText,
+  anchorText, describeRange, highlightAll, highlightRange, removeHighlights, summaryText,
 } from "./anchoring.js";
 import { typeset } from "./math.js";
 import * as api from "./annotations/api.js";
@@ -84,8 +84,8 @@ function selectorOf(annotation) {
 }
 
 /** Anchor every root annotation not placed yet. Matching runs once on one snapshot of the
- * text; highlighting then needs a fresh map per annotation (it splits text nodes), but never
- * changes the text itself, so the offsets found first stay right. */
+ * text; highlighting splits text nodes but never changes the text itself, so the offsets found
+ * first stay right, and highlightAll keeps that one model in step with the splits. */
 function anchorAll() {
   const model = summaryText(summary);
   const found = [];
@@ -93,16 +93,12 @@ function anchorAll() {
     if (!isRoot(annotation) || placed.has(annotation.id)) continue;
     const offsets = anchorText(model.text, selectorOf(annotation));
     placed.set(annotation.id, Boolean(offsets));
-    if (offsets) found.push([annotation, offsets]);
+    if (offsets) {
+      const own = viewer && annotation.creator.name === viewer;
+      found.push({ ...offsets, id: shortId(annotation.id), className: own ? "is-mine" : "" });
+    }
   }
-  for (const [annotation, { start, end }] of found) {
-    highlight(annotation, rangeFromOffsets(summaryText(summary), start, end));
-  }
-}
-
-function highlight(annotation, range) {
-  const own = viewer && annotation.creator.name === viewer;
-  highlightRange(range, { id: shortId(annotation.id), className: own ? "is-mine" : "" });
+  highlightAll(summary, found, { model });
 }
 
 function matchesFilters(annotation) {
@@ -115,10 +111,15 @@ function firstMark(iri) {
   return summary.querySelector(`[data-annotation-id~="${shortId(iri)}"]`);
 }
 
-function byDocumentOrder(a, b) {
-  const first = firstMark(a.id);
-  const second = firstMark(b.id);
-  return first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+/** Short id -> index of its first highlight element in document order (one DOM pass). */
+function firstPositions() {
+  const positions = new Map();
+  let index = 0;
+  for (const mark of summary.querySelectorAll("[data-annotation-id]")) {
+    for (const id of mark.dataset.annotationId.split(" ")) if (!positions.has(id)) positions.set(id, index);
+    index += 1;
+  }
+  return positions;
 }
 
 function render() {
@@ -131,15 +132,21 @@ function render() {
     replies: (replies.get(annotation.id) || []).map(card),
   });
   const roots = [...notes.values()].filter(isRoot);
-  const shown = roots.filter((a) => placed.get(a.id) && matchesFilters(a)).sort(byDocumentOrder);
+  const position = firstPositions();
+  // Stable sort: notes that start at the same place keep their oldest-first order.
+  const shown = roots.filter((a) => placed.get(a.id) && matchesFilters(a))
+    .sort((a, b) => position.get(shortId(a.id)) - position.get(shortId(b.id)));
   list.replaceChildren(...shown.map(card));
   if (!shown.length) {
     list.append(Object.assign(document.createElement("p"), { className: "muted",
       textContent: roots.length ? "No note matches the filter." : "No notes on this summary yet." }));
   }
+  const byShortId = new Map([...notes.values()].map((a) => [shortId(a.id), a]));
   for (const mark of summary.querySelectorAll("[data-annotation-id]")) {
-    const ids = mark.dataset.annotationId.split(" ");
-    const visible = ids.some((id) => { const a = [...notes.values()].find((n) => shortId(n.id) === id); return a && matchesFilters(a); });
+    const visible = mark.dataset.annotationId.split(" ").some((id) => {
+      const annotation = byShortId.get(id);
+      return annotation && matchesFilters(annotation);
+    });
     mark.classList.toggle("is-filtered-out", !visible);
   }
   const orphans = roots.filter((a) => placed.get(a.id) === false && matchesFilters(a));

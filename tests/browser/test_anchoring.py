@@ -341,3 +341,52 @@ def test_timing_500_anchors_on_a_real_summary(page: Page) -> None:
     )
     assert timing["anchored"] == 500 and timing["movedRight"] and timing["textIntact"]
     assert timing["marks"] > 0
+
+
+def test_highlight_all_is_highlight_range_one_by_one(page: Page) -> None:
+    """highlightAll keeps one text model in step with the text nodes it splits: the same DOM,
+    nesting and returned elements as highlightRange on a freshly built model for each passage
+    in turn, and the model it leaves is the one summaryText would build."""
+    slugs = sorted(path.stem for path in CONTENT.glob("*.md"))
+    for slug in slugs:
+        open_paper(page, slug)
+        result = run(page, """
+          let seed = 4242;
+          const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+          const original = summary.innerHTML;
+          const length = A.summaryText(summary).length;
+          const items = [];
+          for (let i = 0; i < 300; i += 1) {
+            const start = Math.floor(random() * length);
+            const end = Math.min(length, start + 1 + Math.floor(random() * (i % 10 ? 80 : 600)));
+            items.push({ start, end, id: 'n' + i, className: i % 3 ? '' : 'is-mine' });
+          }
+          const shape = (elements) => elements.map((el) => el.localName + ':' + el.textContent.length);
+
+          const oneByOne = items.map((item) => shape(A.highlightRange(
+            A.rangeFromOffsets(A.summaryText(summary), item.start, item.end), item)));
+          const expected = summary.innerHTML;
+
+          summary.innerHTML = original;
+          const model = A.summaryText(summary);
+          const batch = A.highlightAll(summary, items, { model }).map(shape);
+          const fresh = A.summaryText(summary);
+          const same = (a, b) => a.node === b.node && a.start === b.start && a.end === b.end
+            && a.base === b.base && a.atom === b.atom;
+          const modelInStep = model.text === fresh.text && model.length === fresh.length
+            && model.segments.length === fresh.segments.length
+            && model.segments.every((segment, i) => same(segment, fresh.segments[i]))
+            && model.textNodes.size === fresh.textNodes.size
+            && [...fresh.textNodes].every(([node, segment]) => same(model.textNodes.get(node), segment));
+          const batchHtml = summary.innerHTML;
+          const marks = summary.querySelectorAll('mark').length;
+          for (const item of items) A.removeHighlights(summary, item.id);
+          return { sameDom: batchHtml === expected, sameElements: JSON.stringify(batch) === JSON.stringify(oneByOne),
+                   modelInStep, marks, textAfterRemoval: A.summaryText(summary).text === model.text,
+                   left: summary.querySelectorAll('mark, [data-annotation-id]').length };
+        """)
+        assert result["sameDom"], slug
+        assert result["sameElements"], slug
+        assert result["modelInStep"], slug
+        assert result["marks"] > 300, slug
+        assert result["textAfterRemoval"] and result["left"] == 0, slug
