@@ -13,7 +13,7 @@ JSONLD_MEDIA_TYPE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jso
 
 
 def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")  # stored as naive UTC
+    return moment.replace(microsecond=0).isoformat() + "Z"  # stored as naive UTC
 
 
 def annotation_iri(base: str, annotation_id: str) -> str:

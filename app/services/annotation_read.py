@@ -50,12 +50,15 @@ def list_visible(
     *, page: int = 1, per_page: int = 50, oldest_first: bool = False,
 ) -> Page[Annotation]:
     statement = select(Annotation).where(visible_to(viewer), *_conditions(session, viewer, filters))
-    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     order = Annotation.created_at.asc() if oldest_first else Annotation.created_at.desc()
-    rows = session.scalars(
+    rows = list(session.scalars(
         statement.order_by(order, Annotation.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(list(rows), total, page, per_page)
+    ))
+    if page == 1 and len(rows) < per_page:
+        total = len(rows)  # the whole list fits on this page: no need to count it again
+    else:
+        total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    return Page(rows, total, page, per_page)
 
 
 def _conditions(session: Session, viewer: User | None, filters: AnnotationFilters) -> list:

@@ -53,9 +53,8 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
         annotation.position_start, annotation.position_end = passage.start, passage.end
     _apply_body(session, annotation, draft.comment, draft.tags)
     session.add(annotation)
-    session.flush()
     _touch_paper(session, annotation)
-    _index(session, annotation, fresh=True)
+    _index(session, annotation, fresh=True)  # its statement flushes the rows above first
     session.commit()
     return annotation
 
