@@ -7,28 +7,13 @@ import json
 import pytest
 
 from app.routes import api_annotation_io
+from tests.app.routes.conftest import create
 from tests.conftest import passage_annotation
 from tests.w3c_conformance import check_annotation, check_collection
 
 API = "/api/v1/annotations/"
 EXPORT = "/api/v1/annotations/export"
 IMPORT = "/api/v1/annotations/import"
-
-
-@pytest.fixture
-def ada(make_account):
-    return make_account("ada")
-
-
-@pytest.fixture
-def bob(make_account):
-    return make_account("bob")
-
-
-def create(client, headers, **kwargs) -> dict:
-    response = client.post(API, json=passage_annotation(**kwargs), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 @pytest.fixture

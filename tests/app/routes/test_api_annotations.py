@@ -2,25 +2,10 @@
 
 import pytest
 
+from tests.app.routes.conftest import create
 from tests.conftest import passage_annotation
 
 API = "/api/v1/annotations/"
-
-
-@pytest.fixture
-def ada(make_account):
-    return make_account("ada")
-
-
-@pytest.fixture
-def bob(make_account):
-    return make_account("bob")
-
-
-def create(client, headers, **kwargs) -> dict:
-    response = client.post(API, json=passage_annotation(**kwargs), headers=headers)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_create_returns_jsonld_location_and_etag(client, ada) -> None:
