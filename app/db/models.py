@@ -171,3 +171,11 @@ class Annotation(Base):
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def creator_name(self) -> str:
+        return self.creator.name
+
+    @property
+    def paper_slug(self) -> str:
+        return self.paper.slug

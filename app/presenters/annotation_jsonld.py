@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.db.models import Annotation
+from app.services.annotation_read import AnnotationRow
 from app.services.paging import Page
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -24,8 +25,9 @@ def etag(annotation: Annotation) -> str:
     return f'"{annotation.id}-{annotation.version}"'
 
 
-def present_annotation(annotation: Annotation, base: str, *, context: bool = True) -> dict:
-    """`base` is the site's origin (`http://host:port`), so ids are absolute IRIs."""
+def present_annotation(annotation: Annotation | AnnotationRow, base: str, *, context: bool = True) -> dict:
+    """`base` is the site's origin (`http://host:port`), so ids are absolute IRIs. Takes an
+    ORM annotation or the lighter AnnotationRow of a listing."""
     document: dict = {"@context": ANNO_CONTEXT} if context else {}
     document |= {
         "id": annotation_iri(base, annotation.id),
@@ -34,9 +36,9 @@ def present_annotation(annotation: Annotation, base: str, *, context: bool = Tru
         "created": iso(annotation.created_at),
         "modified": iso(annotation.modified_at),
         "creator": {
-            "id": f"{base}/users/{annotation.creator.name}",
+            "id": f"{base}/users/{annotation.creator_name}",
             "type": "Person",
-            "name": annotation.creator.name,
+            "name": annotation.creator_name,
         },
     }
     bodies = _bodies(annotation)
@@ -51,7 +53,7 @@ def present_annotation(annotation: Annotation, base: str, *, context: bool = Tru
         "orphaned": annotation.orphaned,
         "hidden": annotation.hidden,
         "deleted": annotation.deleted,
-        "paper": annotation.paper.slug,
+        "paper": annotation.paper_slug,
     }
     return document
 
@@ -84,7 +86,7 @@ def _target(annotation: Annotation, base: str) -> dict | str:
             "start": annotation.position_start,
             "end": annotation.position_end,
         })
-    return {"source": f"{base}/papers/{annotation.paper.slug}", "selector": selectors}
+    return {"source": f"{base}/papers/{annotation.paper_slug}", "selector": selectors}
 
 
 def present_page(page: Page[Annotation], base: str, page_url) -> dict:  # noqa: ANN001

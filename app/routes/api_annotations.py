@@ -14,7 +14,7 @@ from app.presenters.annotation_jsonld import (
 )
 from app.schemas.annotations import AnnotationIn, AnnotationPatch, InvalidAnnotation, draft_from, parse_bodies
 from app.schemas.common import PageNumber
-from app.services.annotation_read import AnnotationFilters, get_visible, list_visible
+from app.services.annotation_read import AnnotationFilters, get_visible, list_visible_rows
 from app.services.annotation_write import (
     AnnotationNotFound, NotAllowed, StaleWrite, create_annotation, delete_annotation, set_hidden,
     update_annotation,
@@ -67,7 +67,7 @@ def collection(
     order: Annotated[str, Query(pattern="^(newest|oldest)$")] = "newest",
 ) -> Response:
     filters = AnnotationFilters(paper=paper, tag=tag, user=user, q=q, visibility=visibility)
-    found = list_visible(session, viewer, filters, page=page or 1, per_page=per_page,
+    found = list_visible_rows(session, viewer, filters, page=page or 1, per_page=per_page,
                          oldest_first=order == "oldest")
     params = {k: v for k, v in request.query_params.items() if k != "page"}
 

@@ -7,12 +7,13 @@ listing, a count, a search, an export or a 403-versus-404 difference.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, false, func, or_, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.db.models import Annotation, Paper, Tag, User
+from app.db.models import Annotation, Paper, Tag, User, annotation_tags
 from app.services.paging import Page
 from app.services.search import build_match_query
 
@@ -59,6 +60,75 @@ def list_visible(
     else:
         total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     return Page(rows, total, page, per_page)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationRow:
+    """One annotation of a listing, read as a plain row: an API page of 1,000 notes builds
+    in a fraction of the time 1,000 ORM objects (and their relationship loads) take."""
+
+    id: str
+    motivation: str
+    created_at: datetime
+    modified_at: datetime
+    creator_name: str
+    paper_slug: str
+    parent_id: str | None
+    body_markdown: str
+    body_html: str
+    visibility: str
+    quote_exact: str | None
+    quote_prefix: str | None
+    quote_suffix: str | None
+    position_start: int | None
+    position_end: int | None
+    content_hash: str | None
+    orphaned: bool
+    hidden: bool
+    deleted: bool
+    tag_names: tuple[str, ...] = ()
+
+    @property
+    def is_reply(self) -> bool:
+        return self.parent_id is not None
+
+
+_ROW_COLUMNS = (
+    Annotation.id, Annotation.motivation, Annotation.created_at, Annotation.modified_at,
+    User.name.label("creator_name"), Paper.slug.label("paper_slug"), Annotation.parent_id,
+    Annotation.body_markdown, Annotation.body_html, Annotation.visibility, Annotation.quote_exact,
+    Annotation.quote_prefix, Annotation.quote_suffix, Annotation.position_start,
+    Annotation.position_end, Annotation.content_hash, Annotation.orphaned, Annotation.hidden,
+    Annotation.deleted,
+)
+
+
+def list_visible_rows(
+    session: Session, viewer: User | None, filters: AnnotationFilters = AnnotationFilters(),
+    *, page: int = 1, per_page: int = 50, oldest_first: bool = False,
+) -> Page[AnnotationRow]:
+    """The same listing as `list_visible`, as AnnotationRows (for the JSON API)."""
+    conditions = [visible_to(viewer), *_conditions(session, viewer, filters)]
+    order = Annotation.created_at.asc() if oldest_first else Annotation.created_at.desc()
+    rows = session.execute(
+        select(*_ROW_COLUMNS).join(User, User.id == Annotation.creator_id)
+        .join(Paper, Paper.id == Annotation.paper_id).where(*conditions)
+        .order_by(order, Annotation.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    tags: dict[str, list[str]] = {}
+    if rows:
+        pairs = session.execute(
+            select(annotation_tags.c.annotation_id, Tag.name).join(Tag, Tag.id == annotation_tags.c.tag_id)
+            .where(annotation_tags.c.annotation_id.in_([row.id for row in rows])).order_by(Tag.name)
+        )
+        for annotation_id, name in pairs:
+            tags.setdefault(annotation_id, []).append(name)
+    items = [AnnotationRow(*row, tag_names=tuple(tags.get(row.id, ()))) for row in rows]
+    if page == 1 and len(items) < per_page:
+        total = len(items)
+    else:
+        total = session.scalar(select(func.count(Annotation.id)).where(*conditions)) or 0
+    return Page(items, total, page, per_page)
 
 
 def _conditions(session: Session, viewer: User | None, filters: AnnotationFilters) -> list:

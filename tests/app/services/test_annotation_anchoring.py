@@ -17,7 +17,7 @@ def note(session, user, exact: str) -> Annotation:
     start = summary_text(paper.html).index(exact)
     draft = AnnotationDraft("", (), "private", paper_ref="wave-toy",
                             passage=Passage(exact, start=start, end=start + len(exact)), motivation="highlighting")
-    return create_annotation(session, user, draft)
+    return session.get(Annotation, create_annotation(session, user, draft).id)
 
 
 def test_reindex_moves_notes_with_their_text_and_orphans_deleted_passages(session, settings) -> None:
