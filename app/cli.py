@@ -17,7 +17,7 @@ def _serve(_args: argparse.Namespace) -> int:
     _migrate(_args)
     uvicorn.run(
         "app.main:create_app", factory=True, host=settings.host, port=settings.port,
-        access_log=settings.access_log, log_level="info", workers=settings.workers,
+        access_log=settings.access_log, log_level="info",
     )
     return 0
 

@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", description="Address `marginalia serve` binds.")
     port: int = Field(8000, ge=1, le=65535, description="Port `marginalia serve` binds.")
     access_log: bool = Field(False, description="Log every request (uvicorn access log).")
-    workers: int = Field(1, ge=1, le=64, description="Web worker processes of `marginalia serve`.")
     page_size: int = Field(12, ge=1, le=100, description="Papers per page in the library.")
 
     @property
