@@ -47,7 +47,9 @@ CatalogDep = Annotated[PaperCatalog, Depends(_catalog)]
 FragmentsDep = Annotated[FragmentCache, Depends(_fragments)]
 
 
-def _viewer(request: Request, session: SessionDep) -> User | None:
+async def _viewer(request: Request, session: SessionDep) -> User | None:
+    # async on purpose: one indexed look-up (a fraction of a millisecond) costs less on the
+    # event loop than a hop to the thread pool and back.
     return resolve_viewer(request, session)
 
 
@@ -63,13 +65,3 @@ async def _signed_in(viewer: ViewerDep) -> User:
 UserDep = Annotated[User, Depends(_signed_in)]
 CSRF = Depends(verify_csrf)  # use as `dependencies=[CSRF]` on state-changing routes
 
-
-async def _one_writer_at_a_time(request: Request) -> AsyncIterator[None]:
-    # SQLite has one writer at a time. Concurrent write transactions in this process would
-    # meet as SQLITE_BUSY and back off in sleeps of up to 100 ms; queueing them on an
-    # asyncio lock instead keeps every thread free and the writes back to back.
-    async with request.app.state.write_lock:
-        yield
-
-
-SERIAL_WRITE = Depends(_one_writer_at_a_time)  # `dependencies=[CSRF, SERIAL_WRITE]` on writes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from contextlib import asynccontextmanager
 from time import perf_counter
@@ -47,7 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
     app.state.catalog = PaperCatalog(app.state.sessions)
-    app.state.write_lock = asyncio.Lock()
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)
     app.add_middleware(CsrfCookieMiddleware)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import CSRF_COOKIE, SESSION_COOKIE
-from app.deps import CSRF, SERIAL_WRITE, SessionDep, TemplatesDep, ViewerDep
+from app.deps import CSRF, SessionDep, TemplatesDep, ViewerDep
 from app.services import credentials
 from app.services.accounts import AccountError, LoginThrottled, authenticate, create_user
 from app.routes.api_annotation_io import limit_import_size, uploaded_json
@@ -74,7 +74,7 @@ def login(request: Request, session: SessionDep, templates: TemplatesDep, name: 
     return _signed_in_response(request, session, user, next)
 
 
-@router.post("/logout", dependencies=[CSRF, SERIAL_WRITE])
+@router.post("/logout", dependencies=[CSRF])
 def logout(request: Request, session: SessionDep):
     if token := request.cookies.get(SESSION_COOKIE):
         credentials.end_session(session, token)
@@ -91,7 +91,7 @@ def settings_page(request: Request, session: SessionDep, templates: TemplatesDep
     return _form(request, templates, "settings.html", tokens=tokens)
 
 
-@router.post("/settings/tokens", dependencies=[CSRF, SERIAL_WRITE])
+@router.post("/settings/tokens", dependencies=[CSRF])
 def create_token(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep,
                  name: Annotated[str, Form(max_length=80)] = "token"):
     if viewer is None:
@@ -101,7 +101,7 @@ def create_token(request: Request, session: SessionDep, templates: TemplatesDep,
     return _form(request, templates, "settings.html", 201, tokens=tokens, new_secret=secret, new_token=token)
 
 
-@router.post("/settings/tokens/{token_id}/revoke", dependencies=[CSRF, SERIAL_WRITE])
+@router.post("/settings/tokens/{token_id}/revoke", dependencies=[CSRF])
 def revoke_token(token_id: int, session: SessionDep, viewer: ViewerDep):
     if viewer is None:
         return RedirectResponse("/login?next=/settings", status_code=303)
@@ -109,7 +109,7 @@ def revoke_token(token_id: int, session: SessionDep, viewer: ViewerDep):
     return RedirectResponse("/settings", status_code=303)
 
 
-@router.post("/settings/import", dependencies=[Depends(limit_import_size), CSRF, SERIAL_WRITE])
+@router.post("/settings/import", dependencies=[Depends(limit_import_size), CSRF])
 def import_notes(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep,
                  document: Annotated[Any, Depends(uploaded_json)]):
     if viewer is None:

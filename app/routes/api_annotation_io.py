@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from app.db.models import Annotation, User
-from app.deps import CSRF, SERIAL_WRITE, SessionDep, UserDep
+from app.deps import CSRF, SessionDep, UserDep
 from app.presenters.annotation_export import render_export
 from app.routes.api_annotations import base_url
 from app.services.annotation_import import InvalidImport, import_annotations
@@ -99,7 +99,7 @@ _IMPORT_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 
-@router.post("/import", dependencies=[Depends(limit_import_size), CSRF, SERIAL_WRITE], openapi_extra=_IMPORT_BODY,
+@router.post("/import", dependencies=[Depends(limit_import_size), CSRF], openapi_extra=_IMPORT_BODY,
              summary="Import annotations: W3C JSON-LD (our export too) or Hypothesis JSON",
              description=f"At most {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Returns `created` (new ids), "
                          "`duplicates` (original ids imported before) and `unmatched` (`id`, `reason`).")

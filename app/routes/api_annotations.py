@@ -1,4 +1,11 @@
-"""The W3C Web Annotation Protocol container at /api/v1/annotations/."""
+"""The W3C Web Annotation Protocol container at /api/v1/annotations/.
+
+The write routes are `async` on purpose: each runs its few SQLite statements (about 1 ms)
+on the event loop. That is cheaper than the thread-pool hops a sync route costs (about 1 ms
+more per request), and since nothing in them awaits, writes from this process never
+interleave, so SQLite's single writer is never contended from here. Reads that can be long
+(a page of 1,000 notes) stay sync and run in the thread pool.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
-from app.deps import CSRF, SERIAL_WRITE, SessionDep, UserDep, ViewerDep
+from app.deps import CSRF, SessionDep, UserDep, ViewerDep
 from app.presenters.annotation_jsonld import (
     JSONLD_MEDIA_TYPE, etag, present_annotation, present_collection, present_page,
 )
@@ -47,8 +54,8 @@ def _not_found(annotation_id: str) -> HTTPException:
     return HTTPException(404, f"no annotation {annotation_id!r}")
 
 
-@router.post("/", status_code=201, dependencies=[CSRF, SERIAL_WRITE], summary="Create an annotation (W3C JSON-LD)")
-def create(payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep) -> Response:
+@router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)")
+async def create(payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep) -> Response:
     try:
         annotation = create_annotation(session, user, draft_from(payload))
     except InvalidAnnotation as exc:
@@ -105,8 +112,8 @@ def _write(request: Request, change) -> Response:  # noqa: ANN001 - a callable d
     return jsonld(present_annotation(annotation, base_url(request)), headers={"ETag": etag(annotation)})
 
 
-@router.put("/{annotation_id}", dependencies=[CSRF, SERIAL_WRITE], summary="Replace an annotation's bodies and visibility")
-def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
+@router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility")
+async def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
             if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():  # noqa: ANN202
         comment, tags = parse_bodies(payload.body)
@@ -115,8 +122,8 @@ def replace(annotation_id: str, payload: AnnotationIn, request: Request, session
     return _write(request, change)
 
 
-@router.patch("/{annotation_id}", dependencies=[CSRF, SERIAL_WRITE], summary="Change bodies or visibility")
-def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
+@router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility")
+async def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
           if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():  # noqa: ANN202
         comment = tags = None
@@ -127,8 +134,8 @@ def patch(annotation_id: str, payload: AnnotationPatch, request: Request, sessio
     return _write(request, change)
 
 
-@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF, SERIAL_WRITE], summary="Delete an annotation")
-def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
+@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF], summary="Delete an annotation")
+async def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
     try:
         delete_annotation(session, user, annotation_id)
     except AnnotationNotFound:
@@ -138,11 +145,11 @@ def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
     return Response(status_code=204)
 
 
-@router.post("/{annotation_id}/hide", dependencies=[CSRF, SERIAL_WRITE], summary="Admins: hide an annotation")
-def hide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
+@router.post("/{annotation_id}/hide", dependencies=[CSRF], summary="Admins: hide an annotation")
+async def hide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, True))
 
 
-@router.post("/{annotation_id}/unhide", dependencies=[CSRF, SERIAL_WRITE], summary="Admins: show a hidden annotation again")
-def unhide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
+@router.post("/{annotation_id}/unhide", dependencies=[CSRF], summary="Admins: show a hidden annotation again")
+async def unhide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, False))
