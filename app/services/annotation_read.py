@@ -134,11 +134,13 @@ def list_visible_rows(
 def _conditions(session: Session, viewer: User | None, filters: AnnotationFilters) -> list:
     conditions: list = []
     if filters.paper:
-        conditions.append(Annotation.paper.has(Paper.slug == filters.paper))
+        # A scalar subquery runs once; `Annotation.paper.has(...)` would run per row.
+        conditions.append(Annotation.paper_id == select(Paper.id).where(Paper.slug == filters.paper).scalar_subquery())
     if filters.tag:
         conditions.append(Annotation.tags.any(Tag.name == filters.tag))
     if filters.user:
-        conditions.append(Annotation.creator.has(User.name == filters.user.strip().lower()))
+        name = filters.user.strip().lower()
+        conditions.append(Annotation.creator_id == select(User.id).where(User.name == name).scalar_subquery())
     if filters.visibility == "public":
         conditions.append(Annotation.visibility == "public")
     elif filters.visibility == "private":
