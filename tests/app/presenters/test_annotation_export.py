@@ -11,22 +11,10 @@ from app.presenters.annotation_export import CSV_COLUMNS, render_csv, render_exp
 from app.schemas.annotations import AnnotationDraft, Passage
 from app.services.accounts import create_user
 from app.services.annotation_write import create_annotation
-from app.services.paper_index import reindex
 from tests.w3c_conformance import check_annotation, check_collection
 
 BASE = "http://testserver"
 TODAY = date(2025, 6, 1)
-
-
-@pytest.fixture
-def db(session, settings):
-    reindex(session, settings.papers_dir)
-    return session
-
-
-@pytest.fixture
-def ada(db):
-    return create_user(db, name="ada", password="correct horse battery")
 
 
 def note(db, user, exact="receptive field", *, comment="", tags=(), slug="wave-toy", parent=None,

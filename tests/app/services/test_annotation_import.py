@@ -10,23 +10,11 @@ from app.schemas.annotations import AnnotationDraft, Passage
 from app.services.accounts import create_user
 from app.services.annotation_import import InvalidImport, _Importer, arxiv_key, import_annotations
 from app.services.annotation_write import create_annotation
-from app.services.paper_index import reindex
 
 BASE = "http://testserver"
 GRACE = "acct:grace@hypothes.is"
 WORLD = {"read": ["group:__world__"], "admin": [GRACE], "update": [GRACE], "delete": [GRACE]}
 ONLY_ME = {"read": [GRACE], "admin": [GRACE], "update": [GRACE], "delete": [GRACE]}
-
-
-@pytest.fixture
-def db(session, settings):
-    reindex(session, settings.papers_dir)
-    return session
-
-
-@pytest.fixture
-def ada(db):
-    return create_user(db, name="ada", password="correct horse battery")
 
 
 @pytest.fixture
