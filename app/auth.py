@@ -82,7 +82,8 @@ class CsrfCookieMiddleware:
             return
         state["csrf_token"] = token = secrets.token_urlsafe(24)
         secure = "; Secure" if scope.get("scheme") == "https" else ""
-        cookie = f"{CSRF_COOKIE}={token}; Path=/; SameSite=Lax{secure}".encode()
+        # HttpOnly: pages hand scripts the token in a meta tag; the cookie is only compared.
+        cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
 
         async def send_with_cookie(message) -> None:  # noqa: ANN001
             if message["type"] == "http.response.start":
