@@ -1,0 +1,53 @@
+"""The demo registry: data, not code.
+
+Each demo is a `DemoSpec`: its name, the paper it belongs to, its input and output contract,
+its weights (path, sha256, and the command that makes or fetches them) and its entry point as
+a dotted string. The web process reads specs only; workers resolve the entry point and load
+the network (`models.loading`). Demos add their spec here as they arrive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class WeightsFile:
+    path: Path  # absolute, or relative to models/
+    sha256: str
+    make_command: str  # what recreates it: `marginalia train <demo>` or the set-up step
+
+    @property
+    def location(self) -> Path:
+        return self.path if self.path.is_absolute() else MODELS_DIR / self.path
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    name: str
+    title: str
+    paper: str  # slug of the summary it belongs to
+    entry_point: str  # "package.module:function", called as function(weights, device) -> model
+    inputs: dict[str, str] = field(default_factory=dict)  # field -> description
+    output: str = "application/json"  # media type of the result
+    weights: tuple[WeightsFile, ...] = ()
+    preload: bool = False  # load when a worker starts, not on the first job
+    timeout_seconds: float = 60.0
+
+
+# Filled in by the demo issues (colorization, style transfer, ...): none is registered yet.
+DEMOS: tuple[DemoSpec, ...] = ()
+
+
+class UnknownDemo(KeyError):
+    pass
+
+
+def find_demo(name: str, demos: tuple[DemoSpec, ...] = DEMOS) -> DemoSpec:
+    for spec in demos:
+        if spec.name == name:
+            return spec
+    raise UnknownDemo(name)
