@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from time import perf_counter
 
 from fastapi import FastAPI
@@ -14,17 +15,20 @@ from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.errors import register_error_handlers
-from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware
+from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
 from app.services.paper_catalog import PaperCatalog
+from app.services.job_queue import expire_jobs
 from app.services.paper_index import reindex
 from app.services.paper_read import count_papers
 from app.settings import Settings, get_settings
 from app.templating import STATIC_DIR, FragmentCache, make_templates
+from models.registry import DEMOS, DemoSpec
 
 log = logging.getLogger("marginalia")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] | None = None) -> FastAPI:
+    """`demos` defaults to the registry (models.registry.DEMOS); tests pass their own."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
 
@@ -32,7 +36,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         upgrade_to_head(engine)
         refresh_content(app)
+        if app.state.job_pool is not None:
+            with app.state.sessions() as session:
+                expire_jobs(session, settings.data_dir, older_than=timedelta(hours=settings.result_retention_hours))
+            app.state.job_pool.start()
         yield
+        if app.state.job_pool is not None:
+            app.state.job_pool.stop()
         engine.dispose()
 
     app = FastAPI(
@@ -48,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)
+    app.state.demos = DEMOS if demos is None else demos
+    app.state.job_pool = _inline_job_pool(settings, app.state.sessions, app.state.demos)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -55,6 +67,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in routes.ROUTERS:
         app.include_router(router)
     return app
+
+
+def _inline_job_pool(settings: Settings, sessions, demos: tuple[DemoSpec, ...]):  # noqa: ANN001, ANN202
+    """The thread pool that runs demo jobs in this process; None while no demo is registered,
+    so a reading-only server never imports torch."""
+    if not demos:
+        return None
+    from app.workers.inline import InlineWorkerPool
+    from models.loading import ModelCache, configure_threads, resolve_device
+
+    configure_threads(settings.job_workers)
+    models = ModelCache(resolve_device(settings.device), on_load=record_model_load)
+    return InlineWorkerPool(sessions=sessions, demos=demos, models=models, data_dir=settings.data_dir,
+                            workers=settings.job_workers)
 
 
 def refresh_content(app: FastAPI) -> None:

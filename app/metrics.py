@@ -20,6 +20,13 @@ HTTP_LATENCY = Histogram(
 PAPERS_INDEXED = Gauge("marginalia_papers", "Papers in the library")
 REINDEX_SECONDS = Histogram("marginalia_reindex_seconds", "Time to reindex the content folder")
 
+MODEL_LOAD_SECONDS = Gauge("marginalia_model_load_seconds", "Seconds the last load of a demo's model took", ["demo"])
+
+
+def record_model_load(demo: str, seconds: float) -> None:
+    """ModelCache's `on_load` hook (models/ does not import the app or its metrics)."""
+    MODEL_LOAD_SECONDS.labels(demo).set(seconds)
+
 
 class MetricsMiddleware:
     """Pure ASGI (not BaseHTTPMiddleware, which costs a task per request on the hot path)."""

@@ -26,6 +26,10 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `marginalia serve` binds.")
     access_log: bool = Field(False, description="Log every request (uvicorn access log).")
     page_size: int = Field(12, ge=1, le=100, description="Papers per page in the library.")
+    job_workers: int = Field(1, ge=1, le=32, description="Threads running demo jobs (inline queue).")
+    max_active_jobs: int = Field(20, ge=1, description="Queued + running jobs before submissions get 429.")
+    upload_limit_mb: float = Field(10, gt=0, description="Largest accepted demo upload.")
+    result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
 
     @property
     def resolved_database_url(self) -> str:

@@ -31,7 +31,11 @@ class DemoSpec:
     title: str
     paper: str  # slug of the summary it belongs to
     entry_point: str  # "package.module:function", called as function(weights, device) -> model
+    # "package.module:function", called as function(model, params, inputs, out_dir, progress)
+    # -> JSON-able dict; `inputs` maps upload fields to files, result files go in `out_dir`.
+    predict: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # field -> description
+    files: tuple[str, ...] = ()  # which inputs are uploaded files
     output: str = "application/json"  # media type of the result
     weights: tuple[WeightsFile, ...] = ()
     preload: bool = False  # load when a worker starts, not on the first job

@@ -179,3 +179,26 @@ class Annotation(Base):
     @property
     def paper_slug(self) -> str:
         return self.paper.slug
+
+
+class Job(Base):
+    """One demo run. With the inline queue the row is the queue; with Celery it mirrors the
+    task so pages and the API read one place."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex: unguessable
+    demo: Mapped[str] = mapped_column(String(50), index=True)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # queued, running, done, failed
+    progress: Mapped[float] = mapped_column(default=0.0)
+    submitter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    client: Mapped[str] = mapped_column(String(80), index=True)  # for per-client rate limits
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    inputs: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> stored upload file name
+    result: Mapped[dict | None] = mapped_column(JSON)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)  # result files, in DATA_DIR/jobs/<id>/
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)

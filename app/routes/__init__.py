@@ -1,6 +1,6 @@
 """HTTP routes: thin handlers that parse, call one service, and render or serialize."""
 
-from app.routes import account_pages, api_account, api_annotation_io, api_annotations, stream_pages, api_docs, api_papers, api_search, demo_pages, health, library, paper_page, search_page
+from app.routes import account_pages, api_account, api_annotation_io, api_annotations, api_demos, stream_pages, api_docs, api_papers, api_search, demo_pages, health, library, paper_page, search_page
 
 ROUTERS = (
     health.router,
@@ -10,6 +10,7 @@ ROUTERS = (
     api_annotation_io.router,  # before api_annotations: /export and /import are not ids
     api_annotations.router,
     api_search.router,
+    api_demos.router,
     library.router,
     paper_page.router,
     search_page.router,

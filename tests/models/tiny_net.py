@@ -10,3 +10,23 @@ def load(weights, device):  # noqa: ANN001 - the DemoSpec entry-point contract
     model = torch.nn.Linear(3, 2)
     model.load_state_dict(torch.load(weights[0], map_location=device, weights_only=True))
     return model.to(device)
+
+
+def predict(model, params, inputs, out_dir, progress):  # noqa: ANN001 - the DemoSpec predict contract
+    """y = model(x); also writes y.txt, and echoes the size of an optional upload."""
+    x = torch.tensor([float(v) for v in str(params.get("x", "1,2,3")).split(",")])
+    progress(0.5)
+    with torch.inference_mode():
+        y = model(x).tolist()
+    (out_dir / "y.txt").write_text(" ".join(f"{v:.6f}" for v in y))
+    size = inputs["blob"].stat().st_size if "blob" in inputs else None
+    return {"y": y, "upload_bytes": size}
+
+
+def explode(model, params, inputs, out_dir, progress):  # noqa: ANN001
+    raise ValueError("the tiny demo cannot handle this input")
+
+
+def never_ends(model, params, inputs, out_dir, progress):  # noqa: ANN001
+    while True:  # stops when progress() finds the demo's time limit passed
+        progress(0.1)

@@ -1,0 +1,32 @@
+"""JSON shape of a demo job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from app.db.models import Job
+
+
+class JobOut(BaseModel):
+    id: str
+    demo: str
+    status: str  # queued, running, done, failed
+    progress: float
+    url: str  # this status document
+    result: dict | None
+    files: dict[str, str]  # result file name -> URL
+    error: str | None
+    created: datetime
+    started: datetime | None
+    finished: datetime | None
+
+    @classmethod
+    def of(cls, job: Job, base: str) -> JobOut:
+        url = f"{base}/api/v1/jobs/{job.id}"
+        return cls(
+            id=job.id, demo=job.demo, status=job.status, progress=job.progress, url=url, result=job.result,
+            files={name: f"{url}/files/{name}" for name in job.files}, error=job.error,
+            created=job.created_at, started=job.started_at, finished=job.finished_at,
+        )

@@ -1,0 +1,111 @@
+"""Demo jobs as database rows: enqueue, claim, progress, complete, fail, recover, expire.
+
+The inline backend runs on these rows directly; every claim is one atomic UPDATE, so several
+worker threads (or processes) never run the same job twice.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import utcnow
+from app.db.models import Job, User
+
+MAX_ATTEMPTS = 2  # a job interrupted by a restart is retried once, then failed with the reason
+ACTIVE = ("queued", "running")
+
+
+class QueueFull(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"the demo queue is full; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+def new_job_id() -> str:
+    return uuid.uuid4().hex
+
+
+def enqueue(session: Session, *, job_id: str, demo: str, params: dict, inputs: dict[str, str],
+            submitter: User | None, client: str, max_active: int) -> Job:
+    active = session.scalar(select(func.count(Job.id)).where(Job.status.in_(ACTIVE))) or 0
+    if active >= max_active:
+        raise QueueFull(retry_after=5)
+    job = Job(id=job_id, demo=demo, status="queued", progress=0.0, params=params, inputs=inputs,
+              submitter_id=submitter.id if submitter else None, client=client, files=[], attempts=0,
+              created_at=utcnow())
+    session.add(job)
+    session.commit()
+    return job
+
+
+def claim_next_job(session: Session) -> Job | None:
+    oldest = select(Job.id).where(Job.status == "queued").order_by(Job.created_at).limit(1).scalar_subquery()
+    claimed = session.scalar(
+        update(Job).where(Job.id == oldest, Job.status == "queued")
+        .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
+        .returning(Job.id)
+    )
+    session.commit()
+    return session.get(Job, claimed) if claimed else None
+
+
+def report_progress(session: Session, job_id: str, fraction: float) -> None:
+    session.execute(update(Job).where(Job.id == job_id, Job.status == "running")
+                    .values(progress=min(1.0, max(0.0, fraction))))
+    session.commit()
+
+
+def complete_job(session: Session, job_id: str, *, result: dict, files: list[str]) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(
+        status="done", progress=1.0, result=result, files=files, finished_at=utcnow(), error=None))
+    session.commit()
+
+
+def fail_job(session: Session, job_id: str, reason: str) -> None:
+    session.execute(update(Job).where(Job.id == job_id).values(
+        status="failed", error=reason[:2000], finished_at=utcnow()))
+    session.commit()
+
+
+def recover_jobs(session: Session) -> tuple[int, int]:
+    """After a restart: jobs that were running were cut off. Run them again if they have an
+    attempt left, else fail them with that reason. Queued jobs simply stay queued."""
+    cut_off = list(session.scalars(select(Job).where(Job.status == "running")))
+    retried = failed = 0
+    for job in cut_off:
+        if job.attempts < MAX_ATTEMPTS:
+            job.status, job.progress, retried = "queued", 0.0, retried + 1
+        else:
+            job.status, job.finished_at, failed = "failed", utcnow(), failed + 1
+            job.error = f"interrupted by a restart {job.attempts} times; not retried again"
+    session.commit()
+    return retried, failed
+
+
+def get_job(session: Session, job_id: str) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def queue_depth(session: Session) -> int:
+    return session.scalar(select(func.count(Job.id)).where(Job.status == "queued")) or 0
+
+
+def expire_jobs(session: Session, data_dir: Path, *, older_than: timedelta) -> int:
+    """Delete finished jobs (rows and files) past the retention period."""
+    cutoff = utcnow() - older_than
+    old = list(session.scalars(select(Job).where(Job.status.in_(("done", "failed")), Job.finished_at < cutoff)))
+    for job in old:
+        shutil.rmtree(job_folder(data_dir, job.id), ignore_errors=True)
+        session.delete(job)
+    session.commit()
+    return len(old)
+
+
+def job_folder(data_dir: Path, job_id: str) -> Path:
+    return data_dir / "jobs" / job_id

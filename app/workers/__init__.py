@@ -1,0 +1,1 @@
+"""Queue workers: the inline thread pool (default) and, later, the Celery worker."""

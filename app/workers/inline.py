@@ -1,0 +1,61 @@
+"""The inline backend: a small pool of threads inside the web process runs queued jobs.
+
+Jobs live in the database, so a restart loses none: on start the pool recovers cut-off jobs
+(`job_queue.recover_jobs`) and picks the queued ones up again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.services import job_queue
+from app.services.job_runner import run_job
+from models.loading import ModelCache
+from models.registry import DemoSpec
+
+log = logging.getLogger("marginalia.jobs")
+
+
+class InlineWorkerPool:
+    def __init__(self, *, sessions: sessionmaker[Session], demos: tuple[DemoSpec, ...], models: ModelCache,
+                 data_dir: Path, workers: int) -> None:
+        self._sessions, self._demos, self._models = sessions, demos, models
+        self._data_dir, self._workers = data_dir, workers
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        with self._sessions() as session:
+            retried, failed = job_queue.recover_jobs(session)
+        if retried or failed:
+            log.info("recovered jobs after a restart: %d retried, %d failed", retried, failed)
+        for number in range(self._workers):
+            thread = threading.Thread(target=self._loop, name=f"job-worker-{number}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._wake.set()
+
+    def notify(self) -> None:
+        """A job was queued: wake an idle worker now instead of at its next poll."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            with self._sessions() as session:
+                job = job_queue.claim_next_job(session)
+            if job is None:
+                self._wake.wait(timeout=1.0)  # also polls, for jobs queued by another process
+                self._wake.clear()
+                continue
+            run_job(job, demos=self._demos, models=self._models, sessions=self._sessions, data_dir=self._data_dir)
