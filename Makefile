@@ -21,11 +21,12 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
-# Chromium drives the browser tests; Apache Bench (ab) is the load generator of `make bench`.
+# Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
+# the load generator of `make bench`.
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v ab >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium apache2-utils; \
-	  else echo "need: apt-get install chromium apache2-utils (as root)"; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v ab >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server apache2-utils; \
+	  else echo "need: apt-get install chromium redis-server apache2-utils (as root)"; exit 1; fi; \
 	fi
 
 run: install

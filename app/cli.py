@@ -22,6 +22,13 @@ def _serve(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(_args: argparse.Namespace) -> int:
+    from app.workers.celery_worker import run_worker
+
+    run_worker(get_settings())
+    return 0
+
+
 def _migrate(_args: argparse.Namespace) -> int:
     from app.db.engine import make_engine
     from app.db.migrate import upgrade_to_head
@@ -106,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("serve", help="start the web app").set_defaults(run=_serve)
+    commands.add_parser("worker", help="start a Celery worker for demo jobs").set_defaults(run=_worker)
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=_migrate)
     commands.add_parser("reindex", help="re-read the content folder").set_defaults(run=_reindex)
     check = commands.add_parser("check-content", help="render every *.md under DIR, list failures")

@@ -22,7 +22,7 @@ from app.services.paper_index import reindex
 from app.services.paper_read import count_papers
 from app.settings import Settings, get_settings
 from app.templating import STATIC_DIR, FragmentCache, make_templates
-from models.registry import DEMOS, DemoSpec
+from models.registry import DemoSpec, load_specs
 
 log = logging.getLogger("marginalia")
 
@@ -58,8 +58,8 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)
-    app.state.demos = DEMOS if demos is None else demos
-    app.state.job_pool = _inline_job_pool(settings, app.state.sessions, app.state.demos)
+    app.state.demos = load_specs(settings.demo_specs) if demos is None else demos
+    app.state.job_pool = _job_dispatcher(settings, app.state.sessions, app.state.demos)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -69,11 +69,15 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     return app
 
 
-def _inline_job_pool(settings: Settings, sessions, demos: tuple[DemoSpec, ...]):  # noqa: ANN001, ANN202
-    """The thread pool that runs demo jobs in this process; None while no demo is registered,
-    so a reading-only server never imports torch."""
+def _job_dispatcher(settings: Settings, sessions, demos: tuple[DemoSpec, ...]):  # noqa: ANN001, ANN202
+    """What runs demo jobs: Celery workers (this process sends them and imports no torch), or
+    a thread pool in this process (inline). None while no demo is registered."""
     if not demos:
         return None
+    if settings.queue == "celery":
+        from app.workers.celery_app import CeleryDispatcher
+
+        return CeleryDispatcher(settings)
     from app.workers.inline import InlineWorkerPool
     from models.loading import ModelCache, configure_threads, resolve_device
 

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     max_active_jobs: int = Field(20, ge=1, description="Queued + running jobs before submissions get 429.")
     upload_limit_mb: float = Field(10, gt=0, description="Largest accepted demo upload.")
     result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
+    demo_specs: str = Field("models.registry:DEMOS", description="Dotted path of the demo specs to serve.")
+    celery_visibility_timeout: int = Field(
+        600, ge=1, description="Seconds before Redis hands an unacknowledged job (its worker died) to another worker.")
 
     @property
     def resolved_database_url(self) -> str:

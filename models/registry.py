@@ -55,3 +55,11 @@ def find_demo(name: str, demos: tuple[DemoSpec, ...] = DEMOS) -> DemoSpec:
         if spec.name == name:
             return spec
     raise UnknownDemo(name)
+
+
+def load_specs(dotted: str) -> tuple[DemoSpec, ...]:
+    """The specs named by a setting such as "models.registry:DEMOS" (tests name their own)."""
+    import importlib
+
+    module_name, _, attribute = dotted.partition(":")
+    return tuple(getattr(importlib.import_module(module_name), attribute))

@@ -53,10 +53,9 @@ def write_paper(folder: Path, slug: str, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def make_account(client):
-    """Creates a user (through the service, in the app's own database) and returns a
-    dict of API headers carrying a fresh token for it."""
+def account_maker(client):  # noqa: ANN001, ANN201
+    """make(name, admin=False) -> API headers with a fresh token for a new user of `client`'s
+    app (created through the services, in the app's own database)."""
     from app.services.accounts import create_user
     from app.services.credentials import create_token
 
@@ -67,6 +66,17 @@ def make_account(client):
         return {"Authorization": f"Bearer {secret}"}
 
     return make
+
+
+@pytest.fixture
+def make_account(client):
+    return account_maker(client)
+
+
+@pytest.fixture
+def make_account_factory():
+    """For tests that build their own app: make_account_factory(client)(name) -> headers."""
+    return account_maker
 
 
 def passage_annotation(slug: str = "wave-toy", exact: str = "receptive field", *, comment: str = "",

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from app.deps import SessionDep, SettingsDep, ViewerDep
 from app.schemas.jobs import JobOut
 from app.services import job_queue
+from app.workers.dispatch import QueueUnreachable
 from models.registry import DemoSpec, UnknownDemo, find_demo
 
 router = APIRouter(prefix="/api/v1", tags=["demos"])
@@ -74,7 +75,11 @@ async def submit(demo: str, request: Request, session: SessionDep, settings: Set
                                 submitter=viewer, client=client, max_active=settings.max_active_jobs)
     except job_queue.QueueFull as exc:
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
-    request.app.state.job_pool.notify()
+    try:
+        request.app.state.job_pool.submit(job.id)
+    except QueueUnreachable as exc:
+        job_queue.fail_job(session, job.id, str(exc))
+        raise HTTPException(503, str(exc), {"Retry-After": "30"}) from None
     if wait:
         job = await _wait_for(request, job.id, wait)
         if job.status == "done":

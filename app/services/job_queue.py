@@ -11,7 +11,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -53,6 +53,24 @@ def claim_next_job(session: Session) -> Job | None:
     )
     session.commit()
     return session.get(Job, claimed) if claimed else None
+
+
+def claim_job(session: Session, job_id: str) -> Job | None:
+    """Claim one job by id (the Celery worker's way in). A job whose worker died mid-run comes
+    back here once more; after MAX_ATTEMPTS it is failed with that reason instead."""
+    claimed = session.scalar(
+        update(Job).where(Job.id == job_id, or_(
+            Job.status == "queued", and_(Job.status == "running", Job.attempts < MAX_ATTEMPTS)))
+        .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
+        .returning(Job.id)
+    )
+    session.commit()
+    if claimed:
+        return session.get(Job, claimed)
+    job = session.get(Job, job_id)
+    if job is not None and job.status == "running":
+        fail_job(session, job_id, f"its worker was lost {job.attempts} times; not retried again")
+    return None
 
 
 def report_progress(session: Session, job_id: str, fraction: float) -> None:

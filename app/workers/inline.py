@@ -40,7 +40,7 @@ class InlineWorkerPool:
             self._threads.append(thread)
         self._wake.set()
 
-    def notify(self) -> None:
+    def submit(self, job_id: str) -> None:  # noqa: ARG002 - the job is already a queued row
         """A job was queued: wake an idle worker now instead of at its next poll."""
         self._wake.set()
 

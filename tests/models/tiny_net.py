@@ -30,3 +30,21 @@ def explode(model, params, inputs, out_dir, progress):  # noqa: ANN001
 def never_ends(model, params, inputs, out_dir, progress):  # noqa: ANN001
     while True:  # stops when progress() finds the demo's time limit passed
         progress(0.1)
+
+
+def sleepy(model, params, inputs, out_dir, progress):  # noqa: ANN001
+    """Runs for `seconds` (a job long enough to kill its worker in the middle of it)."""
+    import time
+
+    deadline = time.monotonic() + float(params.get("seconds", 1))
+    while time.monotonic() < deadline:
+        progress(0.5)
+        time.sleep(0.05)
+    return {"slept": float(params.get("seconds", 1))}
+
+
+if __name__ == "__main__":  # remakes tests/models/tiny.pt (then update the sha256 in tiny_demos.py)
+    from pathlib import Path
+
+    torch.manual_seed(0)
+    torch.save(torch.nn.Linear(3, 2).state_dict(), Path(__file__).with_name("tiny.pt"))
