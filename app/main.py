@@ -15,7 +15,7 @@ from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.errors import register_error_handlers
-from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
+from app.metrics import JOBS, PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
 from app.services.paper_catalog import PaperCatalog
 from app.services.job_queue import expire_jobs
 from app.services.paper_index import reindex
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     )
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
+    JOBS.sessions = app.state.sessions  # /metrics reads job figures from this database
     app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from time import perf_counter
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
 
 HTTP_REQUESTS = Counter(
     "marginalia_http_requests_total", "HTTP requests served", ["method", "route", "status"]
@@ -60,3 +61,37 @@ def _route_label(scope) -> str:  # noqa: ANN001
     if route is not None:
         return route.path
     return "/static" if scope["path"].startswith("/static/") else "unmatched"
+
+
+JOB_SECONDS_BUCKETS = (0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300)
+
+
+class JobsCollector:
+    """Job figures read from the jobs table at scrape time: the table is the one place that
+    sees jobs of every backend and every worker process (Celery workers have no /metrics)."""
+
+    def __init__(self) -> None:
+        self.sessions = None  # set by the app factory
+
+    def collect(self):  # noqa: ANN201 - prometheus_client's collector protocol
+        if self.sessions is None:
+            return
+        from app.services.job_queue import job_figures  # here: the metrics module loads first
+
+        with self.sessions() as session:
+            counts, depth, durations = job_figures(session)
+        jobs = GaugeMetricFamily("marginalia_jobs", "Jobs kept, by demo and status", labels=["demo", "status"])
+        for (demo, status), count in counts.items():
+            jobs.add_metric([demo, status], count)
+        yield jobs
+        yield GaugeMetricFamily("marginalia_job_queue_depth", "Jobs waiting for a worker", value=depth)
+        latency = HistogramMetricFamily("marginalia_job_seconds", "Submission to result, finished jobs",
+                                        labels=["demo"])
+        for demo, values in durations.items():
+            cumulative = [(str(b), sum(1 for v in values if v <= b)) for b in JOB_SECONDS_BUCKETS]
+            latency.add_metric([demo], cumulative + [("+Inf", len(values))], sum(values))
+        yield latency
+
+
+JOBS = JobsCollector()
+REGISTRY.register(JOBS)

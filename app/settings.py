@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     page_size: int = Field(12, ge=1, le=100, description="Papers per page in the library.")
     job_workers: int = Field(1, ge=1, le=32, description="Threads running demo jobs (inline queue).")
     max_active_jobs: int = Field(20, ge=1, description="Queued + running jobs before submissions get 429.")
+    demo_runs_per_minute: int = Field(30, ge=1, description="Demo submissions one client may make a minute.")
     upload_limit_mb: float = Field(10, gt=0, description="Largest accepted demo upload.")
     result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
     demo_specs: str = Field("models.registry:DEMOS", description="Dotted path of the demo specs to serve.")

@@ -35,7 +35,12 @@ class DemoSpec:
     # -> JSON-able dict; `inputs` maps upload fields to files, result files go in `out_dir`.
     predict: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # field -> description
-    files: tuple[str, ...] = ()  # which inputs are uploaded files
+    files: tuple[str, ...] = ()  # uploads the demo needs (others in `inputs` are optional)
+    image_inputs: tuple[str, ...] = ()  # uploads checked and stored as images (PNG)
+    audio_inputs: tuple[str, ...] = ()  # uploads checked as audio
+    working_size: int = 512  # longest side images are brought down to
+    max_audio_seconds: float = 30.0
+    audio_rates: tuple[int, int] = (8000, 48000)
     output: str = "application/json"  # media type of the result
     weights: tuple[WeightsFile, ...] = ()
     preload: bool = False  # load when a worker starts, not on the first job

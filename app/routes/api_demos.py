@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from app.deps import SessionDep, SettingsDep, ViewerDep
 from app.schemas.jobs import JobOut
 from app.services import job_queue
+from app.services.uploads import BadUpload, check_audio, normalize_image
 from app.workers.dispatch import QueueUnreachable
 from models.registry import DemoSpec, UnknownDemo, find_demo
 
@@ -54,6 +55,14 @@ async def _read_inputs(request: Request, spec: DemoSpec, limit: int) -> tuple[di
     missing = [name for name in spec.files if name not in uploads]
     if missing:
         raise HTTPException(422, f"missing upload(s) {missing}")
+    try:
+        for name in set(uploads) & set(spec.image_inputs):
+            uploads[name] = normalize_image(uploads[name], field=name, max_side=spec.working_size)
+        for name in set(uploads) & set(spec.audio_inputs):
+            uploads[name] = check_audio(uploads[name], field=name, max_seconds=spec.max_audio_seconds,
+                                        rates=spec.audio_rates)
+    except BadUpload as exc:
+        raise HTTPException(exc.status, str(exc)) from None
     return params, uploads
 
 
@@ -72,8 +81,9 @@ async def submit(demo: str, request: Request, session: SessionDep, settings: Set
     client = request.client.host if request.client else "unknown"
     try:
         job = job_queue.enqueue(session, job_id=job_id, demo=spec.name, params=params, inputs=stored,
-                                submitter=viewer, client=client, max_active=settings.max_active_jobs)
-    except job_queue.QueueFull as exc:
+                                submitter=viewer, client=client, max_active=settings.max_active_jobs,
+                                per_minute=settings.demo_runs_per_minute)
+    except (job_queue.QueueFull, job_queue.RateLimited) as exc:
         raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
     try:
         request.app.state.job_pool.submit(job.id)
@@ -112,18 +122,24 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")
-def job_status(job_id: str, request: Request, session: SessionDep) -> JobOut:
+def _own_job(session, job_id: str, viewer):  # noqa: ANN001, ANN202
+    """A signed-in submitter's job is theirs alone; an anonymous one is reachable by its
+    unguessable id. Someone else's job is a 404, like one that does not exist."""
     job = job_queue.get_job(session, job_id)
-    if job is None:
+    if job is None or (job.submitter_id is not None and (viewer is None or viewer.id != job.submitter_id)):
         raise HTTPException(404, f"no job {job_id!r}")
-    return JobOut.of(job, _base(request))
+    return job
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")
+def job_status(job_id: str, request: Request, session: SessionDep, viewer: ViewerDep) -> JobOut:
+    return JobOut.of(_own_job(session, job_id, viewer), _base(request))
 
 
 @router.get("/jobs/{job_id}/files/{name}", summary="One result file of a finished job")
-def job_file(job_id: str, name: str, request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    job = job_queue.get_job(session, job_id)
-    if job is None or name not in job.files:  # only names the job recorded: no path tricks
+def job_file(job_id: str, name: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep) -> Response:
+    job = _own_job(session, job_id, viewer)
+    if name not in job.files:  # only names the job recorded: no path tricks
         raise HTTPException(404, f"no file {name!r} for job {job_id!r}")
     path = job_queue.job_folder(settings.data_dir, job_id) / "out" / name
     return FileResponse(path, media_type=mimetypes.guess_type(name)[0] or "application/octet-stream")

@@ -31,8 +31,18 @@ def new_job_id() -> str:
     return uuid.uuid4().hex
 
 
+class RateLimited(Exception):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many demo runs from this client; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
 def enqueue(session: Session, *, job_id: str, demo: str, params: dict, inputs: dict[str, str],
-            submitter: User | None, client: str, max_active: int) -> Job:
+            submitter: User | None, client: str, max_active: int, per_minute: int) -> Job:
+    recent = session.scalar(select(func.count(Job.id)).where(
+        Job.client == client, Job.created_at >= utcnow() - timedelta(minutes=1))) or 0
+    if recent >= per_minute:
+        raise RateLimited(retry_after=60)
     active = session.scalar(select(func.count(Job.id)).where(Job.status.in_(ACTIVE))) or 0
     if active >= max_active:
         raise QueueFull(retry_after=5)
@@ -127,3 +137,17 @@ def expire_jobs(session: Session, data_dir: Path, *, older_than: timedelta) -> i
 
 def job_folder(data_dir: Path, job_id: str) -> Path:
     return data_dir / "jobs" / job_id
+
+
+def job_figures(session: Session, *, recent: int = 10_000) -> tuple[dict, int, dict[str, list[float]]]:
+    """(count by (demo, status), queue depth, seconds from submission to result by demo)."""
+    counts = {(demo, status): count for demo, status, count in session.execute(
+        select(Job.demo, Job.status, func.count(Job.id)).group_by(Job.demo, Job.status))}
+    finished = session.execute(
+        select(Job.demo, Job.created_at, Job.finished_at).where(Job.status == "done")
+        .order_by(Job.finished_at.desc()).limit(recent))
+    durations: dict[str, list[float]] = {}
+    for demo, created, finished_at in finished:
+        durations.setdefault(demo, []).append((finished_at - created).total_seconds())
+    depth = sum(count for (demo, status), count in counts.items() if status == "queued")
+    return counts, depth, durations

@@ -10,7 +10,9 @@ _WEIGHTS = (WeightsFile(Path(__file__).with_name("tiny.pt"),
                         "722e76fc527edccc1aa51f5e606dd8daf81f34ad5319f3f23c045cd4684be35a",
                         "python tests/models/tiny_net.py"),)
 _COMMON = {"paper": "wave-toy", "entry_point": "tests.models.tiny_net:load", "weights": _WEIGHTS,
-           "inputs": {"x": "three numbers", "blob": "any file", "seconds": "how long to run"}}
+           "inputs": {"x": "three numbers", "blob": "any file", "seconds": "how long to run",
+                      "image": "a picture", "clip": "a sound"},
+           "image_inputs": ("image",), "audio_inputs": ("clip",), "working_size": 64, "max_audio_seconds": 2}
 
 DEMOS = (
     DemoSpec("tiny", "Tiny", predict="tests.models.tiny_net:predict", **_COMMON),

@@ -87,3 +87,32 @@ def test_a_full_queue_answers_429(make_client) -> None:
         assert full.status_code == 429 and int(full.headers["retry-after"]) > 0
         wait_until(lambda: client.get(slow.headers["location"]).json()["status"] == "failed")
         assert client.post("/api/v1/demos/tiny?wait=30", json={}).status_code == 200  # room again
+
+
+def test_a_signed_in_submitters_job_is_theirs_alone(demo_client, make_account_factory) -> None:
+    make = make_account_factory(demo_client)
+    ada, bob = make("ada"), make("bob")
+    job = demo_client.post("/api/v1/demos/tiny?wait=30", json={}, headers=ada).json()
+    assert demo_client.get(job["url"], headers=ada).status_code == 200
+    assert demo_client.get(job["url"], headers=bob).status_code == 404
+    assert demo_client.get(job["url"]).status_code == 404
+    assert demo_client.get(job["files"]["y.txt"], headers=bob).status_code == 404
+    anonymous = demo_client.post("/api/v1/demos/tiny?wait=30", json={}).json()
+    assert demo_client.get(anonymous["url"], headers=bob).status_code == 200  # its id is the key
+
+
+def test_uploads_are_checked_before_queueing(demo_client) -> None:
+    refused = demo_client.post("/api/v1/demos/tiny", files={"image": ("x.png", b"not an image at all")})
+    assert refused.status_code == 415 and "image" in refused.json()["detail"]
+    from tests.app.services.test_uploads import image_bytes
+
+    accepted = demo_client.post("/api/v1/demos/tiny?wait=30", files={"image": ("x.jpg", image_bytes((8, 8)))})
+    assert accepted.status_code == 200 and accepted.json()["status"] == "done"
+
+
+def test_metrics_show_jobs_queue_depth_and_latency(demo_client) -> None:
+    demo_client.post("/api/v1/demos/tiny?wait=30", json={})
+    text = demo_client.get("/metrics").text
+    assert 'marginalia_jobs{demo="tiny",status="done"} 1.0' in text
+    assert "marginalia_job_queue_depth" in text
+    assert 'marginalia_job_seconds_count{demo="tiny"} 1.0' in text

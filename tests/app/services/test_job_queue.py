@@ -1,11 +1,13 @@
 from datetime import timedelta
 
+import pytest
+
 from app.services import job_queue
 
 
 def queue(session, demo: str = "tiny"):
     return job_queue.enqueue(session, job_id=job_queue.new_job_id(), demo=demo, params={}, inputs={},
-                             submitter=None, client="127.0.0.1", max_active=10)
+                             submitter=None, client="127.0.0.1", max_active=10, per_minute=100)
 
 
 def test_claims_are_oldest_first_and_never_double(session) -> None:
@@ -42,3 +44,14 @@ def test_finished_jobs_expire_with_their_files(session, tmp_path) -> None:
     assert job_queue.expire_jobs(session, tmp_path, older_than=timedelta(hours=1)) == 0
     assert job_queue.expire_jobs(session, tmp_path, older_than=timedelta(seconds=-1)) == 1
     assert not folder.exists() and job_queue.get_job(session, job.id) is None
+
+
+def test_per_client_rate_limit(session) -> None:
+    def submit(client: str):
+        return job_queue.enqueue(session, job_id=job_queue.new_job_id(), demo="tiny", params={}, inputs={},
+                                 submitter=None, client=client, max_active=100, per_minute=2)
+
+    submit("10.0.0.1"), submit("10.0.0.1")
+    with pytest.raises(job_queue.RateLimited):
+        submit("10.0.0.1")
+    submit("10.0.0.2")  # another client is not held back
