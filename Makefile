@@ -16,7 +16,7 @@ TORCH ?= torch==2.13.0
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet '$(TORCH)'
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,models]'
 	touch $@
 
 install: $(STAMP)

@@ -116,3 +116,14 @@ def test_metrics_show_jobs_queue_depth_and_latency(demo_client) -> None:
     assert 'marginalia_jobs{demo="tiny",status="done"} 1.0' in text
     assert "marginalia_job_queue_depth" in text
     assert 'marginalia_job_seconds_count{demo="tiny"} 1.0' in text
+
+
+def test_a_celery_mode_web_process_never_imports_torch(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from app.main import create_app; from app.settings import Settings; "
+            f"create_app(Settings(data_dir={str(tmp_path)!r}, queue='celery', demo_specs={TINY_DEMOS!r})); "
+            "print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
