@@ -9,87 +9,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
-from starlette.datastructures import UploadFile
 
 from app.deps import SessionDep, SettingsDep, ViewerDep
 from app.schemas.jobs import JobOut
+from app.routes.demo_submission import demo_spec, submit_from_request
 from app.services import job_queue
-from app.services.uploads import BadUpload, check_audio, normalize_image
-from app.workers.dispatch import QueueUnreachable
-from models.registry import DemoSpec, UnknownDemo, find_demo
+from models.registry import DemoSpec
 
 router = APIRouter(prefix="/api/v1", tags=["demos"])
-
-
-def _demo(request: Request, name: str) -> DemoSpec:
-    try:
-        return find_demo(name, request.app.state.demos)
-    except UnknownDemo:
-        raise HTTPException(404, f"no demo called {name!r}") from None
-
-
-async def _read_inputs(request: Request, spec: DemoSpec, limit: int) -> tuple[dict, dict[str, bytes]]:
-    """(params, uploads) from a JSON object or a multipart form; unknown fields are errors."""
-    params: dict = {}
-    uploads: dict[str, bytes] = {}
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
-        for name, value in form.multi_items():
-            if isinstance(value, UploadFile):
-                data = await value.read(limit + 1)
-                if len(data) > limit:
-                    raise HTTPException(413, f"{name}: the upload is larger than {limit // 2**20} MB")
-                uploads[name] = data
-            else:
-                params[name] = value
-    elif (await request.body()).strip():
-        try:
-            params = await request.json()
-        except ValueError:
-            raise HTTPException(400, "the body is not valid JSON") from None
-        if not isinstance(params, dict):
-            raise HTTPException(422, "send the inputs as a JSON object")
-    unknown = sorted((set(params) | set(uploads)) - set(spec.inputs))
-    if unknown:
-        raise HTTPException(422, f"unknown inputs {unknown}; {spec.name} takes {sorted(spec.inputs)}")
-    missing = [name for name in spec.files if name not in uploads]
-    if missing:
-        raise HTTPException(422, f"missing upload(s) {missing}")
-    try:
-        for name in set(uploads) & set(spec.image_inputs):
-            uploads[name] = normalize_image(uploads[name], field=name, max_side=spec.working_size)
-        for name in set(uploads) & set(spec.audio_inputs):
-            uploads[name] = check_audio(uploads[name], field=name, max_seconds=spec.max_audio_seconds,
-                                        rates=spec.audio_rates)
-    except BadUpload as exc:
-        raise HTTPException(exc.status, str(exc)) from None
-    return params, uploads
 
 
 @router.post("/demos/{demo}", status_code=202, summary="Run a demo: 202 with the job, or the result with ?wait=")
 async def submit(demo: str, request: Request, session: SessionDep, settings: SettingsDep, viewer: ViewerDep,
                  wait: Annotated[float, Query(ge=0, le=60, description="seconds to wait for the result")] = 0):
-    spec = _demo(request, demo)
-    params, uploads = await _read_inputs(request, spec, int(settings.upload_limit_mb * 2**20))
-    job_id = job_queue.new_job_id()
-    folder = job_queue.job_folder(settings.data_dir, job_id)
-    stored = {}
-    for name, data in uploads.items():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"input-{name}").write_bytes(data)
-        stored[name] = f"input-{name}"
-    client = request.client.host if request.client else "unknown"
-    try:
-        job = job_queue.enqueue(session, job_id=job_id, demo=spec.name, params=params, inputs=stored,
-                                submitter=viewer, client=client, max_active=settings.max_active_jobs,
-                                per_minute=settings.demo_runs_per_minute)
-    except (job_queue.QueueFull, job_queue.RateLimited) as exc:
-        raise HTTPException(429, str(exc), {"Retry-After": str(exc.retry_after)}) from None
-    try:
-        request.app.state.job_pool.submit(job.id)
-    except QueueUnreachable as exc:
-        job_queue.fail_job(session, job.id, str(exc))
-        raise HTTPException(503, str(exc), {"Retry-After": "30"}) from None
+    spec = demo_spec(request, demo)
+    job = await submit_from_request(request, spec, session=session, settings=settings, viewer=viewer)
     if wait:
         job = await _wait_for(request, job.id, wait)
         if job.status == "done":
