@@ -35,7 +35,8 @@ class DemoSpec:
     # -> JSON-able dict; `inputs` maps upload fields to files, result files go in `out_dir`.
     predict: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # field -> description
-    files: tuple[str, ...] = ()  # uploads the demo needs (others in `inputs` are optional)
+    files: tuple[str, ...] = ()  # uploads the demo needs
+    optional_files: tuple[str, ...] = ()  # uploads it can do without
     image_inputs: tuple[str, ...] = ()  # uploads checked and stored as images (PNG)
     audio_inputs: tuple[str, ...] = ()  # uploads checked as audio
     working_size: int = 512  # longest side images are brought down to
@@ -44,6 +45,7 @@ class DemoSpec:
     output: str = "application/json"  # media type of the result
     weights: tuple[WeightsFile, ...] = ()
     preload: bool = False  # load when a worker starts, not on the first job
+    explanation: str = ""  # "what you are seeing": the result in the paper's terms (markdown)
     timeout_seconds: float = 60.0
 
 

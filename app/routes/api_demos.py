@@ -56,7 +56,7 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _own_job(session, job_id: str, viewer):  # noqa: ANN001, ANN202
+def own_job(session, job_id: str, viewer):  # noqa: ANN001, ANN202
     """A signed-in submitter's job is theirs alone; an anonymous one is reachable by its
     unguessable id. Someone else's job is a 404, like one that does not exist."""
     job = job_queue.get_job(session, job_id)
@@ -67,12 +67,12 @@ def _own_job(session, job_id: str, viewer):  # noqa: ANN001, ANN202
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")
 def job_status(job_id: str, request: Request, session: SessionDep, viewer: ViewerDep) -> JobOut:
-    return JobOut.of(_own_job(session, job_id, viewer), _base(request))
+    return JobOut.of(own_job(session, job_id, viewer), _base(request))
 
 
 @router.get("/jobs/{job_id}/files/{name}", summary="One result file of a finished job")
 def job_file(job_id: str, name: str, session: SessionDep, settings: SettingsDep, viewer: ViewerDep) -> Response:
-    job = _own_job(session, job_id, viewer)
+    job = own_job(session, job_id, viewer)
     if name not in job.files:  # only names the job recorded: no path tricks
         raise HTTPException(404, f"no file {name!r} for job {job_id!r}")
     path = job_queue.job_folder(settings.data_dir, job_id) / "out" / name

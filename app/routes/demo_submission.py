@@ -21,19 +21,23 @@ def demo_spec(request: Request, name: str) -> DemoSpec:
         raise HTTPException(404, f"no demo called {name!r}") from None
 
 
-async def read_inputs(request: Request, spec: DemoSpec, limit: int) -> tuple[dict, dict[str, bytes]]:
-    """(params, uploads) from a JSON object or a multipart form; unknown fields are errors."""
+async def read_inputs(request: Request, spec: DemoSpec, limit: int,
+                      ignore: tuple[str, ...] = ()) -> tuple[dict, dict[str, bytes]]:
+    """(params, uploads) from a JSON object or a multipart form; unknown fields are errors
+    (`ignore` names form fields that are not inputs, such as the CSRF token)."""
     params: dict = {}
     uploads: dict[str, bytes] = {}
-    if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form()
+    if request.headers.get("content-type", "").startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        form = await request.form()  # parsed once and cached (the CSRF check may have read it)
         for name, value in form.multi_items():
             if isinstance(value, UploadFile):
+                if not value.filename:
+                    continue  # a file field the form left empty
                 data = await value.read(limit + 1)
                 if len(data) > limit:
                     raise HTTPException(413, f"{name}: the upload is larger than {limit // 2**20} MB")
                 uploads[name] = data
-            else:
+            elif name not in ignore:
                 params[name] = value
     elif (await request.body()).strip():
         try:
@@ -60,8 +64,8 @@ async def read_inputs(request: Request, spec: DemoSpec, limit: int) -> tuple[dic
 
 
 async def submit_from_request(request: Request, spec: DemoSpec, *, session, settings: Settings,  # noqa: ANN001
-                              viewer: User | None) -> Job:
-    params, uploads = await read_inputs(request, spec, int(settings.upload_limit_mb * 2**20))
+                              viewer: User | None, ignore: tuple[str, ...] = ()) -> Job:
+    params, uploads = await read_inputs(request, spec, int(settings.upload_limit_mb * 2**20), ignore)
     try:
         return create_job(session, spec=spec, params=params, uploads=uploads, submitter=viewer,
                           client=request.client.host if request.client else "unknown",

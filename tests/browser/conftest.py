@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import CONTENT, make_settings
+from tests.queue_fixtures import TINY_DEMOS
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
@@ -54,6 +55,7 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The shipped content, served by uvicorn in a thread of this process."""
     settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
+    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS})  # a real (tiny) network to run
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))

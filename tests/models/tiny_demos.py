@@ -12,10 +12,11 @@ _WEIGHTS = (WeightsFile(Path(__file__).with_name("tiny.pt"),
 _COMMON = {"paper": "wave-toy", "entry_point": "tests.models.tiny_net:load", "weights": _WEIGHTS,
            "inputs": {"x": "three numbers", "blob": "any file", "seconds": "how long to run",
                       "image": "a picture", "clip": "a sound"},
-           "image_inputs": ("image",), "audio_inputs": ("clip",), "working_size": 64, "max_audio_seconds": 2}
+           "image_inputs": ("image",), "audio_inputs": ("clip",), "optional_files": ("blob",), "working_size": 64, "max_audio_seconds": 2}
 
 DEMOS = (
-    DemoSpec("tiny", "Tiny", predict="tests.models.tiny_net:predict", **_COMMON),
+    DemoSpec("tiny", "Tiny", predict="tests.models.tiny_net:predict",
+             explanation="A 3-to-2 **linear map**: $y = Wx + b$, the smallest network that still runs.", **_COMMON),
     DemoSpec("tiny-text", "Tiny as text", predict="tests.models.tiny_net:predict", output="text/plain", **_COMMON),
     DemoSpec("broken", "Broken", predict="tests.models.tiny_net:explode", **_COMMON),
     DemoSpec("endless", "Endless", predict="tests.models.tiny_net:never_ends", timeout_seconds=0.2, **_COMMON),

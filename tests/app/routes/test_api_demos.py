@@ -127,3 +127,15 @@ def test_a_celery_mode_web_process_never_imports_torch(tmp_path) -> None:
             "print('torch' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_the_demo_page_works_without_scripts(demo_client) -> None:
+    page = demo_client.get("/demos/tiny")
+    assert page.status_code == 200 and 'action="/demos/tiny"' in page.text and "What you are seeing" in page.text
+    token = demo_client.cookies["marginalia_csrf"]
+    posted = demo_client.post("/demos/tiny", data={"csrf_token": token, "x": "1,2,3"}, follow_redirects=False)
+    assert posted.status_code == 303
+    job_page = posted.headers["location"]
+    final = wait_until(lambda: "Done" in (html := demo_client.get(job_page).text) and html)
+    assert '"y"' in final or "&#34;y&#34;" in final
+    assert demo_client.post("/demos/tiny", data={"x": "1"}).status_code == 403  # CSRF
