@@ -40,6 +40,7 @@ test: install system-packages
 bench: install system-packages
 	$(PY) tests/bench/bench_web.py
 	$(PY) tests/bench/bench_annotations.py
+	$(PY) tests/bench/bench_jobs.py
 
 check-content: install
 	$(VENV)/bin/marginalia check-content content/

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -36,12 +37,13 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     async def lifespan(app: FastAPI):
         upgrade_to_head(engine)
         refresh_content(app)
+        sweeper = None
         if app.state.job_pool is not None:
-            with app.state.sessions() as session:
-                expire_jobs(session, settings.data_dir, older_than=timedelta(hours=settings.result_retention_hours))
             app.state.job_pool.start()
+            sweeper = asyncio.create_task(_expire_results_forever(app))
         yield
-        if app.state.job_pool is not None:
+        if sweeper is not None:
+            sweeper.cancel()
             app.state.job_pool.stop()
         engine.dispose()
 
@@ -86,6 +88,21 @@ def _job_dispatcher(settings: Settings, sessions, demos: tuple[DemoSpec, ...]): 
     models = ModelCache(resolve_device(settings.device), on_load=record_model_load)
     return InlineWorkerPool(sessions=sessions, demos=demos, models=models, data_dir=settings.data_dir,
                             workers=settings.job_workers)
+
+
+async def _expire_results_forever(app: FastAPI, every_seconds: float = 600) -> None:
+    """Delete job results past the retention period, now and then every ten minutes."""
+    settings = app.state.settings
+    while True:
+        def sweep() -> int:
+            with app.state.sessions() as session:
+                return expire_jobs(session, settings.data_dir,
+                                   older_than=timedelta(hours=settings.result_retention_hours))
+
+        removed = await asyncio.to_thread(sweep)
+        if removed:
+            log.info("deleted %d expired jobs and their files", removed)
+        await asyncio.sleep(every_seconds)
 
 
 def refresh_content(app: FastAPI) -> None:

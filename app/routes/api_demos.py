@@ -36,12 +36,14 @@ async def submit(demo: str, request: Request, session: SessionDep, settings: Set
 
 async def _wait_for(request: Request, job_id: str, seconds: float):  # noqa: ANN202
     deadline = time.monotonic() + seconds
+    pause = 0.005  # quick jobs answer quickly; slow ones are polled less and less often
     while True:
         with request.app.state.sessions() as session:
             job = job_queue.get_job(session, job_id)
         if job.status in ("done", "failed") or time.monotonic() >= deadline:
             return job
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _result(request: Request, spec: DemoSpec, job) -> Response:  # noqa: ANN001

@@ -34,6 +34,10 @@ class InlineWorkerPool:
             retried, failed = job_queue.recover_jobs(session)
         if retried or failed:
             log.info("recovered jobs after a restart: %d retried, %d failed", retried, failed)
+        preload = [spec for spec in self._demos if spec.preload]
+        if preload:  # warm up in the background: start-up is not held up by model loading
+            threading.Thread(target=lambda: [self._models.get(spec) for spec in preload],
+                             name="model-warm-up", daemon=True).start()
         for number in range(self._workers):
             thread = threading.Thread(target=self._loop, name=f"job-worker-{number}", daemon=True)
             thread.start()

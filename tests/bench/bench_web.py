@@ -63,13 +63,13 @@ def run_ab(url: str, *, requests: int = REQUESTS, concurrency: int = CONCURRENCY
 
 
 @contextmanager
-def running_server() -> Iterator[tuple[str, dict]]:
+def running_server(extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, dict]]:
     """`marginalia serve` on a free loopback port with a fresh data folder: (base URL, env)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
         env = {**os.environ, "MARGINALIA_PORT": str(port), "MARGINALIA_DATA_DIR": data,
-               "MARGINALIA_CONTENT_DIR": str(ROOT / "content")}
+               "MARGINALIA_CONTENT_DIR": str(ROOT / "content"), **(extra_env or {})}
         server = subprocess.Popen(
             [str(Path(sys.executable).with_name("marginalia")), "serve"], env=env,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
