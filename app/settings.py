@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     demo_runs_per_minute: int = Field(30, ge=1, description="Demo submissions one client may make a minute.")
     upload_limit_mb: float = Field(10, gt=0, description="Largest accepted demo upload.")
     result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
+    worker_metrics_port: int | None = Field(
+        None, ge=1, le=65535, description="Port where `marginalia worker` serves /metrics (off when unset).")
     demo_specs: str = Field("models.registry:DEMOS", description="Dotted path of the demo specs to serve.")
     celery_visibility_timeout: int = Field(
         600, ge=1, description="Seconds before Redis hands an unacknowledged job (its worker died) to another worker.")

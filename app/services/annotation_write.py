@@ -23,6 +23,12 @@ _MOVE_PAPER_UP = update(Paper.__table__).where(
     _papers.id == bindparam("paper"),
     or_(_papers.last_annotated_at.is_(None), _papers.last_annotated_at < bindparam("moment")),
 ).values(last_annotated_at=bindparam("moment"))
+# The note needs its paper's id, slug and summary version, never the paper's tags.
+_PAPER_TO_ANNOTATE = select(Paper).options(lazyload(Paper.tags)).where(
+    Paper.slug == bindparam("slug"), Paper.removed_at.is_(None))
+_TAG_NAMED = select(Tag).where(Tag.name == bindparam("name"))
+_INDEX = text("INSERT INTO annotation_search (annotation_id, body, quote, tags) VALUES (:id, :body, :quote, :tags)")
+_UNINDEX = text("DELETE FROM annotation_search WHERE annotation_id = :id")
 
 
 class AnnotationNotFound(LookupError):
@@ -59,8 +65,7 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
         if parent.visibility == "private":
             annotation.visibility = "private"  # a reply never makes a private thread public
     else:
-        paper = session.scalar(select(Paper).options(lazyload(Paper.tags)).where(
-            Paper.slug == paper_slug_from(draft.paper_ref or ""), Paper.removed_at.is_(None)))
+        paper = session.scalar(_PAPER_TO_ANNOTATE, {"slug": paper_slug_from(draft.paper_ref or "")})
         if paper is None:
             raise InvalidAnnotation(f"no paper matches target.source {draft.paper_ref!r}")
         passage = draft.passage
@@ -71,11 +76,14 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
     annotation.body_markdown = draft.comment.strip()
     annotation.body_html = render_comment(annotation.body_markdown) if annotation.body_markdown else ""
     tags = [_tag(session, name) for name in draft.tags]
-    session.execute(_INSERT_ANNOTATION, {column: getattr(annotation, column) for column in _COLUMNS})
+    # Core statements straight on the session's connection (same transaction): the
+    # session's execute adds ORM bookkeeping that plain INSERTs do not need.
+    connection = session.connection()
+    connection.execute(_INSERT_ANNOTATION, {column: getattr(annotation, column) for column in _COLUMNS})
     if tags:
-        session.execute(_INSERT_TAGS, [{"annotation_id": annotation.id, "tag_id": t.id} for t in tags])
+        connection.execute(_INSERT_TAGS, [{"annotation_id": annotation.id, "tag_id": t.id} for t in tags])
     if annotation.visibility == "public":
-        _move_paper_up(session, annotation.paper_id, annotation.modified_at)
+        _move_paper_up(session, annotation.paper, annotation.modified_at)
     annotation.tags = tags
     _index(session, annotation, fresh=True)
     session.commit()
@@ -147,7 +155,7 @@ def _apply_body(session: Session, annotation: Annotation, comment: str, tags: tu
 
 
 def _tag(session: Session, name: str) -> Tag:
-    tag = session.scalar(select(Tag).where(Tag.name == name))
+    tag = session.scalar(_TAG_NAMED, {"name": name})
     if tag is None:
         tag = Tag(name=name)
         session.add(tag)
@@ -159,9 +167,16 @@ def _parent_is_private(session: Session, reply: Annotation) -> bool:
     return session.scalar(select(Annotation.visibility).where(Annotation.id == reply.parent_id)) == "private"
 
 
-def _move_paper_up(session: Session, paper_id: int, moment) -> None:  # noqa: ANN001
-    """"Recently annotated" order: never backwards (an imported note keeps its old date)."""
-    session.execute(_MOVE_PAPER_UP, {"paper": paper_id, "moment": moment})
+def _move_paper_up(session: Session, paper: Paper, moment) -> None:  # noqa: ANN001
+    """"Recently annotated" order: never backwards (an imported note keeps its old date).
+
+    The paper as read may be stale, but only ever behind: when even that copy is as recent
+    as `moment`, the row is too and the UPDATE would change nothing. Otherwise the WHERE
+    clause decides, against the row itself.
+    """
+    if paper.last_annotated_at is not None and paper.last_annotated_at >= moment:
+        return
+    session.connection().execute(_MOVE_PAPER_UP, {"paper": paper.id, "moment": moment})
 
 
 def _touch_paper(session: Session, annotation: Annotation) -> None:
@@ -179,8 +194,8 @@ def _index(session: Session, annotation: Annotation, *, fresh: bool = False) -> 
         return
     if not fresh:
         _unindex(session, annotation.id)
-    session.execute(
-        text("INSERT INTO annotation_search (annotation_id, body, quote, tags) VALUES (:id, :body, :quote, :tags)"),
+    session.connection().execute(
+        _INDEX,
         {"id": annotation.id, "body": annotation.body_markdown, "quote": annotation.quote_exact or "",
          "tags": " ".join(annotation.tag_names)},
     )
@@ -188,4 +203,4 @@ def _index(session: Session, annotation: Annotation, *, fresh: bool = False) -> 
 
 def _unindex(session: Session, annotation_id: str) -> None:
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM annotation_search WHERE annotation_id = :id"), {"id": annotation_id})
+        session.connection().execute(_UNINDEX, {"id": annotation_id})

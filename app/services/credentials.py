@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -15,6 +15,20 @@ from app.db.models import ApiToken, LoginSession, User
 SESSION_LIFETIME = timedelta(days=30)
 TOKEN_PREFIX = "mgl_"
 _TOUCH_EVERY = timedelta(minutes=1)  # last_used_at precision: spares a write per API call
+
+# Every API call checks its token (never cached, so a revoked token is refused at once).
+# Built once: building the statement costs more than running it. Only the owner becomes an
+# ORM object (callers may change and commit it); the token's own fields are plain values.
+_TOKEN_OWNER = (
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+)
+_TOUCH_TOKEN = (
+    update(ApiToken.__table__)
+    .where(ApiToken.__table__.c.id == bindparam("token_id"))
+    .values(last_used_at=bindparam("moment"))
+)
 
 
 def _digest(secret: str) -> str:
@@ -71,11 +85,13 @@ def revoke_token(session: Session, user: User, token_id: int) -> bool:
 
 
 def user_for_token(session: Session, secret: str) -> User | None:
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
-    if token is None or token.revoked_at is not None:
+    """The token's owner, or None when the token is unknown or revoked."""
+    found = session.execute(_TOKEN_OWNER, {"token_hash": _digest(secret)}).first()
+    if found is None:
         return None
+    user, token_id, last_used_at = found
     now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > _TOUCH_EVERY:
-        token.last_used_at = now
+    if last_used_at is None or now - last_used_at > _TOUCH_EVERY:
+        session.execute(_TOUCH_TOKEN, {"token_id": token_id, "moment": now})
         session.commit()
-    return token.user
+    return user

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from prometheus_client import start_http_server
+
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.metrics import record_model_load
@@ -18,6 +20,8 @@ log = logging.getLogger("marginalia.worker")
 
 
 def run_worker(settings: Settings) -> None:
+    if settings.worker_metrics_port:  # model load times and request-free figures of this worker
+        start_http_server(settings.worker_metrics_port, addr=settings.host)
     engine = make_engine(settings.resolved_database_url)
     upgrade_to_head(engine)
     sessions = make_session_factory(engine)
