@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, insert, or_, select, text, update
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.models import Annotation, Paper, Tag, User, annotation_tags
 from app.markdown import render_comment
 from app.schemas.annotations import AnnotationDraft, InvalidAnnotation, paper_slug_from
-from app.services.annotation_read import get_visible
+from app.services.annotation_read import AnnotationRow, get_visible
 
 
 # Statements built once: building them per call costs more than running them.
-_COLUMNS = tuple(column.key for column in Annotation.__table__.columns)
 _INSERT_ANNOTATION = insert(Annotation.__table__)
 _INSERT_TAGS = insert(annotation_tags)
 _papers = Paper.__table__.c
@@ -23,9 +25,9 @@ _MOVE_PAPER_UP = update(Paper.__table__).where(
     _papers.id == bindparam("paper"),
     or_(_papers.last_annotated_at.is_(None), _papers.last_annotated_at < bindparam("moment")),
 ).values(last_annotated_at=bindparam("moment"))
-# The note needs its paper's id, slug and summary version, never the paper's tags.
-_PAPER_TO_ANNOTATE = select(Paper).options(lazyload(Paper.tags)).where(
-    Paper.slug == bindparam("slug"), Paper.removed_at.is_(None))
+# A new note needs four of its paper's columns; a Paper object would cost more than the query.
+_PAPER_TO_ANNOTATE = select(_papers.id, _papers.slug, _papers.content_hash, _papers.last_annotated_at).where(
+    _papers.slug == bindparam("slug"), _papers.removed_at.is_(None))
 _TAG_NAMED = select(Tag).where(Tag.name == bindparam("name"))
 _INDEX = text("INSERT INTO annotation_search (annotation_id, body, quote, tags) VALUES (:id, :body, :quote, :tags)")
 _UNINDEX = text("DELETE FROM annotation_search WHERE annotation_id = :id")
@@ -43,51 +45,95 @@ class StaleWrite(Exception):
     """The client edited an older version (If-Match did not match)."""
 
 
+@dataclass(frozen=True, slots=True)
+class CreatedAnnotation(AnnotationRow):
+    """A note just stored, as a listing would read it back, plus its version (for the ETag).
+    The JSON-LD presenter takes it like an Annotation; to change it, load the Annotation."""
+
+    version: int = 1
+
+
+class _Target(NamedTuple):
+    """Where a new note goes: its paper, and the columns of its row that say where (parent,
+    quoted passage, summary version) and who may see it."""
+
+    paper_id: int
+    paper_slug: str
+    paper_last_annotated_at: datetime | None
+    columns: dict
+
+
 def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
-                      imported_from: str | None = None, created_at=None) -> Annotation:  # noqa: ANN001
-    """Store a new annotation and return it (detached: built here, written with Core).
+                      imported_from: str | None = None, created_at=None) -> CreatedAnnotation:  # noqa: ANN001
+    """Store a new annotation and return it as a CreatedAnnotation.
 
     Creating is the API's hottest write. The ORM's unit of work costs about 2 ms per note
     here, more than everything else in the request together, so the rows are inserted with
-    plain INSERTs; edits and deletes, which are rarer, go through the ORM.
+    plain INSERTs, and neither the note nor its paper becomes an ORM object (building those
+    costs more than the queries do); edits and deletes, which are rarer, go through the ORM.
     """
-    now = utcnow()
-    annotation = Annotation(
-        id=uuid.uuid4().hex, creator=author, creator_id=author.id, motivation=draft.motivation,
-        visibility=draft.visibility, orphaned=False, hidden=False, deleted=False, version=1,
-        imported_from=imported_from, created_at=created_at or now, modified_at=created_at or now,
-    )
-    if draft.parent_id:
-        parent = get_visible(session, draft.parent_id, author)
-        if parent is None or parent.deleted:
-            raise InvalidAnnotation("the annotation you reply to does not exist")
-        annotation.parent_id, annotation.paper, annotation.paper_id = parent.id, parent.paper, parent.paper_id
-        if parent.visibility == "private":
-            annotation.visibility = "private"  # a reply never makes a private thread public
-    else:
-        paper = session.scalar(_PAPER_TO_ANNOTATE, {"slug": paper_slug_from(draft.paper_ref or "")})
-        if paper is None:
-            raise InvalidAnnotation(f"no paper matches target.source {draft.paper_ref!r}")
-        passage = draft.passage
-        annotation.paper, annotation.paper_id, annotation.content_hash = paper, paper.id, paper.content_hash
-        annotation.quote_exact, annotation.quote_prefix = passage.exact, passage.prefix
-        annotation.quote_suffix = passage.suffix
-        annotation.position_start, annotation.position_end = passage.start, passage.end
-    annotation.body_markdown = draft.comment.strip()
-    annotation.body_html = render_comment(annotation.body_markdown) if annotation.body_markdown else ""
+    moment = created_at or utcnow()
+    target = _reply_target(session, author, draft) if draft.parent_id else _passage_target(session, draft)
+    body = draft.comment.strip()
+    row = {
+        "id": uuid.uuid4().hex, "creator_id": author.id, "paper_id": target.paper_id,
+        "motivation": draft.motivation, "body_markdown": body,
+        "body_html": render_comment(body) if body else "", **target.columns,
+        "orphaned": False, "hidden": False, "deleted": False, "imported_from": imported_from,
+        "version": 1, "created_at": moment, "modified_at": moment,
+    }
     tags = [_tag(session, name) for name in draft.tags]
     # Core statements straight on the session's connection (same transaction): the
-    # session's execute adds ORM bookkeeping that plain INSERTs do not need.
+    # session's execute adds ORM bookkeeping that plain statements do not need.
     connection = session.connection()
-    connection.execute(_INSERT_ANNOTATION, {column: getattr(annotation, column) for column in _COLUMNS})
+    connection.execute(_INSERT_ANNOTATION, row)
     if tags:
-        connection.execute(_INSERT_TAGS, [{"annotation_id": annotation.id, "tag_id": t.id} for t in tags])
-    if annotation.visibility == "public":
-        _move_paper_up(session, annotation.paper, annotation.modified_at)
-    annotation.tags = tags
+        connection.execute(_INSERT_TAGS, [{"annotation_id": row["id"], "tag_id": tag.id} for tag in tags])
+    if row["visibility"] == "public":
+        _move_paper_up(session, target.paper_id, target.paper_last_annotated_at, moment)
+    annotation = _created(row, creator_name=author.name, paper_slug=target.paper_slug, tag_names=draft.tags)
     _index(session, annotation, fresh=True)
     session.commit()
     return annotation
+
+
+def _passage_target(session: Session, draft: AnnotationDraft) -> _Target:
+    paper = session.connection().execute(
+        _PAPER_TO_ANNOTATE, {"slug": paper_slug_from(draft.paper_ref or "")}).first()
+    if paper is None:
+        raise InvalidAnnotation(f"no paper matches target.source {draft.paper_ref!r}")
+    passage = draft.passage
+    return _Target(paper.id, paper.slug, paper.last_annotated_at, {
+        "parent_id": None, "visibility": draft.visibility, "quote_exact": passage.exact,
+        "quote_prefix": passage.prefix, "quote_suffix": passage.suffix,
+        "position_start": passage.start, "position_end": passage.end, "content_hash": paper.content_hash,
+    })
+
+
+def _reply_target(session: Session, author: User, draft: AnnotationDraft) -> _Target:
+    parent = get_visible(session, draft.parent_id, author)
+    if parent is None or parent.deleted:
+        raise InvalidAnnotation("the annotation you reply to does not exist")
+    # A reply never makes a private thread public.
+    visibility = "private" if parent.visibility == "private" else draft.visibility
+    paper = parent.paper
+    return _Target(paper.id, paper.slug, paper.last_annotated_at, {
+        "parent_id": parent.id, "visibility": visibility, "quote_exact": None, "quote_prefix": None,
+        "quote_suffix": None, "position_start": None, "position_end": None, "content_hash": None,
+    })
+
+
+def _created(row: dict, *, creator_name: str, paper_slug: str, tag_names: tuple[str, ...]) -> CreatedAnnotation:
+    """The row just inserted, with what a listing would join to it."""
+    return CreatedAnnotation(
+        id=row["id"], motivation=row["motivation"], created_at=row["created_at"],
+        modified_at=row["modified_at"], creator_name=creator_name, paper_slug=paper_slug,
+        parent_id=row["parent_id"], body_markdown=row["body_markdown"], body_html=row["body_html"],
+        visibility=row["visibility"], quote_exact=row["quote_exact"], quote_prefix=row["quote_prefix"],
+        quote_suffix=row["quote_suffix"], position_start=row["position_start"],
+        position_end=row["position_end"], content_hash=row["content_hash"], orphaned=row["orphaned"],
+        hidden=row["hidden"], deleted=row["deleted"], tag_names=tuple(tag_names), version=row["version"],
+    )
 
 
 def update_annotation(session: Session, author: User, annotation_id: str, *, comment: str | None,
@@ -167,16 +213,17 @@ def _parent_is_private(session: Session, reply: Annotation) -> bool:
     return session.scalar(select(Annotation.visibility).where(Annotation.id == reply.parent_id)) == "private"
 
 
-def _move_paper_up(session: Session, paper: Paper, moment) -> None:  # noqa: ANN001
+def _move_paper_up(session: Session, paper_id: int, last_annotated_at: datetime | None,
+                   moment: datetime) -> None:
     """"Recently annotated" order: never backwards (an imported note keeps its old date).
 
-    The paper as read may be stale, but only ever behind: when even that copy is as recent
-    as `moment`, the row is too and the UPDATE would change nothing. Otherwise the WHERE
-    clause decides, against the row itself.
+    `last_annotated_at` was read in this transaction and the order only ever moves forward,
+    so when it is already as recent as `moment` the UPDATE would change nothing; otherwise
+    the WHERE clause decides, against the row itself.
     """
-    if paper.last_annotated_at is not None and paper.last_annotated_at >= moment:
+    if last_annotated_at is not None and last_annotated_at >= moment:
         return
-    session.connection().execute(_MOVE_PAPER_UP, {"paper": paper.id, "moment": moment})
+    session.connection().execute(_MOVE_PAPER_UP, {"paper": paper_id, "moment": moment})
 
 
 def _touch_paper(session: Session, annotation: Annotation) -> None:
@@ -189,16 +236,15 @@ def _touch_paper(session: Session, annotation: Annotation) -> None:
         paper.last_annotated_at = annotation.modified_at
 
 
-def _index(session: Session, annotation: Annotation, *, fresh: bool = False) -> None:
+def _index(session: Session, annotation: Annotation | CreatedAnnotation, *, fresh: bool = False) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return
     if not fresh:
         _unindex(session, annotation.id)
-    session.connection().execute(
-        _INDEX,
-        {"id": annotation.id, "body": annotation.body_markdown, "quote": annotation.quote_exact or "",
-         "tags": " ".join(annotation.tag_names)},
-    )
+    session.connection().execute(_INDEX, {
+        "id": annotation.id, "body": annotation.body_markdown, "quote": annotation.quote_exact or "",
+        "tags": " ".join(annotation.tag_names),
+    })
 
 
 def _unindex(session: Session, annotation_id: str) -> None:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
+from app.db.models import Annotation
 from app.presenters.annotation_export import CSV_COLUMNS, render_csv, render_export, render_markdown
 from app.schemas.annotations import AnnotationDraft, Passage
 from app.services.accounts import create_user
@@ -24,7 +25,8 @@ def note(db, user, exact="receptive field", *, comment="", tags=(), slug="wave-t
     motivation = "replying" if parent else "commenting" if comment else "tagging" if tags else "highlighting"
     draft = AnnotationDraft(comment, tuple(tags), visibility, paper_ref=None if parent else slug,
                             passage=passage, parent_id=parent.id if parent else None, motivation=motivation)
-    return create_annotation(db, user, draft, created_at=when)
+    # Exports read stored annotations (with their paper), not the value create_annotation returns.
+    return db.get(Annotation, create_annotation(db, user, draft, created_at=when).id)
 
 
 @pytest.fixture
