@@ -47,32 +47,32 @@ def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-_cleaner = nh3.Cleaner(
-    tags=TAGS,
-    attributes=ATTRIBUTES,
-    allowed_classes=CLASSES,
-    url_schemes={"http", "https", "mailto"},
-    attribute_filter=_keep_attribute,
-    set_tag_attribute_values={"img": {"loading": "lazy"}},
-    link_rel="noopener noreferrer",
+def _make_cleaner(attributes: dict, classes: dict, link_rel: str) -> nh3.Cleaner:
+    """One allow-list policy; summaries and comments differ only in these three."""
+    return nh3.Cleaner(
+        tags=TAGS,
+        attributes=attributes,
+        allowed_classes=classes,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_keep_attribute,
+        set_tag_attribute_values={"img": {"loading": "lazy"}},
+        link_rel=link_rel,
+    )
+
+
+_cleaner = _make_cleaner(ATTRIBUTES, CLASSES, "noopener noreferrer")
+
+# Comments share the page with the summary: no ids (they would collide with its headings),
+# no permalink anchors, and links marked as user content.
+_comment_cleaner = _make_cleaner(
+    {tag: attrs - {"id"} for tag, attrs in ATTRIBUTES.items()},
+    {tag: classes - {"header-anchor"} for tag, classes in CLASSES.items()},
+    "noopener noreferrer nofollow ugc",
 )
 
 
 def sanitize_html(html: str) -> str:
     return _cleaner.clean(html)
-
-
-# Comments share the page with the summary: no ids (they would collide with its headings)
-# and no permalink anchors.
-_comment_cleaner = nh3.Cleaner(
-    tags=TAGS,
-    attributes={tag: attrs - {"id"} for tag, attrs in ATTRIBUTES.items()},
-    allowed_classes={tag: classes - {"header-anchor"} for tag, classes in CLASSES.items()},
-    url_schemes={"http", "https", "mailto"},
-    attribute_filter=_keep_attribute,
-    set_tag_attribute_values={"img": {"loading": "lazy"}},
-    link_rel="noopener noreferrer nofollow ugc",
-)
 
 
 def sanitize_comment_html(html: str) -> str:
