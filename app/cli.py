@@ -109,6 +109,16 @@ def _check_content(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    # one trainer per demo that is trained here; others get their weights at set-up
+    from models.colorization.train import TrainingPlan, train
+
+    defaults = TrainingPlan()
+    plan = TrainingPlan(steps=args.steps or defaults.steps, threads=args.threads or defaults.threads)
+    train(plan, Path(args.run_dir), export=not args.no_export)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -128,6 +138,13 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("name")
     token.add_argument("--label", default="command line", help="the token's name in /settings")
     token.set_defaults(run=_create_token)
+    trainer = commands.add_parser("train", help="train a demo's model (resumes from its run folder)")
+    trainer.add_argument("demo", choices=["colorization"])
+    trainer.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
+    trainer.add_argument("--steps", type=int, help="training steps (default: the shipped model's)")
+    trainer.add_argument("--threads", type=int, help="CPU threads (default 2)")
+    trainer.add_argument("--no-export", action="store_true", help="leave models/*/weights alone")
+    trainer.set_defaults(run=_train)
     return parser
 
 

@@ -13,10 +13,15 @@ class DemoInfo:
     title: str
     blurb: str
     available: bool = False
+    # A demo with its own in-page interface: the template (shown on its page and, compact, in
+    # its papers' margins) and the script module that drives it; others use the generic form.
+    widget: str = ""
+    script: str = ""
 
 
 DEMOS: tuple[DemoInfo, ...] = (
-    DemoInfo("colorization", "Colorization", "Upload a photo; get a plausible colour version."),
+    DemoInfo("colorization", "Colorization", "Upload a photo; get a plausible colour version.",
+             widget="demos/colorization.html", script="/static/js/colorizer.js"),
     DemoInfo("style-transfer", "Style transfer", "Repaint a photo in the style of an artwork."),
     DemoInfo("wavenet", "WaveNet audio", "Generate audio sample by sample."),
     DemoInfo("face-heatmap", "Face heat maps", "Find faces at any angle with a dense detector."),

@@ -62,6 +62,7 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     app.state.templates = make_templates()
     app.state.fragments = FragmentCache(app.state.templates)
     app.state.demos = load_specs(settings.demo_specs) if demos is None else demos
+    app.state.demo_names = frozenset(spec.name for spec in app.state.demos)
     app.state.job_pool = _job_dispatcher(settings, app.state.sessions, app.state.demos)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)

@@ -9,7 +9,6 @@ in parallel. Callers run the network under `torch.inference_mode()` (`infer` doe
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import threading
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 import torch
 
-from models.registry import DemoSpec, WeightsFile
+from models.registry import DemoSpec, WeightsFile, resolve_entry_point
 
 
 class WeightsError(RuntimeError):
@@ -65,11 +64,6 @@ def verify_weights(weights: WeightsFile) -> Path:
             f"make it again with `{weights.make_command}`"
         )
     return path
-
-
-def resolve_entry_point(dotted: str) -> Callable[..., Any]:
-    module_name, _, attribute = dotted.partition(":")
-    return getattr(importlib.import_module(module_name), attribute)
 
 
 class ModelCache:

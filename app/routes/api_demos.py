@@ -47,9 +47,11 @@ async def _wait_for(request: Request, job_id: str, seconds: float):  # noqa: ANN
 
 
 def _result(request: Request, spec: DemoSpec, job) -> Response:  # noqa: ANN001
-    """The result itself: the one result file for file-output demos, else the JSON."""
-    if spec.output != "application/json" and len(job.files) == 1:
-        path = job_queue.job_folder(request.app.state.settings.data_dir, job.id) / "out" / job.files[0]
+    """The result itself: the result file for file-output demos (the spec's `result_file`, or
+    the only file), else the JSON."""
+    name = spec.result_file or (job.files[0] if len(job.files) == 1 else "")
+    if spec.output != "application/json" and name in job.files:
+        path = job_queue.job_folder(request.app.state.settings.data_dir, job.id) / "out" / name
         return FileResponse(path, media_type=spec.output)
     return JSONResponse(JobOut.of(job, _base(request)).model_dump(mode="json"))
 

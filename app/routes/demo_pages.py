@@ -37,6 +37,7 @@ def demo_page(name: str, request: Request, session: SessionDep, templates: Templ
         "name": name, "title": spec.title if spec else demo.title, "blurb": demo.blurb if demo else "",
         "spec": spec, "papers": papers_by_demo(session).get(name, []),
         "explanation": render_comment(spec.explanation) if spec and spec.explanation else "",
+        "widget": demo.widget if demo else "", "script": demo.script if demo else "",
     }
     return templates.TemplateResponse(request, "demo.html", context)
 

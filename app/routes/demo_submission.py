@@ -12,7 +12,7 @@ from app.services.demo_jobs import create_job
 from app.services.uploads import BadUpload, check_audio, normalize_image
 from app.settings import Settings
 from app.workers.dispatch import QueueUnreachable
-from models.registry import DemoSpec, UnknownDemo, find_demo
+from models.registry import DemoSpec, UnknownDemo, find_demo, resolve_entry_point
 
 def demo_spec(request: Request, name: str) -> DemoSpec:
     try:
@@ -49,6 +49,11 @@ async def read_inputs(request: Request, spec: DemoSpec, limit: int,
     unknown = sorted((set(params) | set(uploads)) - set(spec.inputs))
     if unknown:
         raise HTTPException(422, f"unknown inputs {unknown}; {spec.name} takes {sorted(spec.inputs)}")
+    if spec.check_params:
+        try:
+            resolve_entry_point(spec.check_params)(params)
+        except ValueError as exc:
+            raise HTTPException(422, str(exc)) from None
     missing = [name for name in spec.files if name not in uploads]
     if missing:
         raise HTTPException(422, f"missing upload(s) {missing}")

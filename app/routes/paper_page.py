@@ -17,5 +17,8 @@ async def paper_page(
     paper = catalog.get(slug)
     if paper is None:
         raise HTTPException(404, f"There is no summary called “{slug}”.")
-    main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper)
+    # the demos this server runs are fixed for the life of the app, so they may sit in the cache
+    running = request.app.state.demo_names
+    main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper,
+                                 running_demos=running)
     return templates.TemplateResponse(request, "paper.html", {"paper": paper, "main_html": main_html})

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Job
 from app.services import job_queue
-from models.loading import ModelCache, resolve_entry_point
-from models.registry import DemoSpec, UnknownDemo, find_demo
+from models.loading import ModelCache
+from models.registry import DemoSpec, UnknownDemo, find_demo, resolve_entry_point
 
 log = logging.getLogger("marginalia.jobs")
 

@@ -89,3 +89,17 @@ class ECCV16Colorizer(nn.Module):
         temperature = self.config.temperature if temperature is None else temperature
         ab = annealed_mean(self(light), self.bin_centres, temperature=temperature)  # (B, 2, H/4, W/4)
         return self.upsample4(ab)
+
+
+class ECCV16Regressor(ECCV16Colorizer):
+    """The paper's baseline: the same network with block 8 ending in 2 channels, trained with an
+    L2 loss on ab / ab_norm. It predicts one ab per pixel, so it has no distribution to anneal."""
+
+    def __init__(self, *, width: float = 1.0, config: ColorizationConfig | None = None) -> None:
+        super().__init__(num_bins=2, width=width, config=config)
+
+    def regress(self, light: torch.Tensor) -> torch.Tensor:
+        return self.logits(light)  # (B, 2, H/4, W/4), ab / ab_norm
+
+    def colorize_ab(self, light: torch.Tensor, *, temperature: float | None = None) -> torch.Tensor:
+        return self.upsample4(self.regress(light) * self.config.ab_norm)  # (B, 2, H, W)
