@@ -46,7 +46,7 @@ def normalize_image(data: bytes, *, field: str, max_side: int) -> bytes:
     image = ImageOps.exif_transpose(image).convert("RGB")  # phones store rotation in EXIF
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     output = io.BytesIO()
-    image.save(output, format="PNG")
+    image.save(output, format="PNG", compress_level=1)  # stored for minutes: speed over size
     return output.getvalue()
 
 

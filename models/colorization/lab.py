@@ -73,3 +73,20 @@ def lab_to_linear_rgb(lab: torch.Tensor) -> torch.Tensor:
 def lab_to_rgb(lab: torch.Tensor) -> torch.Tensor:
     """Lab (..., 3, H, W) -> sRGB (..., 3, H, W), clipped to [0, 1] as scikit-image does."""
     return linear_to_srgb(lab_to_linear_rgb(lab)).clamp(0, 1)
+
+
+def rgb_to_lightness(rgb: torch.Tensor) -> torch.Tensor:
+    """sRGB (..., 3, H, W) -> L (..., 1, H, W), as rgb_to_lab's first channel but from the
+    luminance row alone: a third of the work, for full-resolution photos."""
+    linear = srgb_to_linear(rgb)
+    luminance = torch.einsum("j,...jhw->...hw", _matrix(rgb)[1], linear).unsqueeze(-3)  # Y / Y_white, Y_white = 1
+    f = torch.where(luminance > _EPSILON, luminance.clamp_min(_EPSILON) ** (1 / 3), _KAPPA * luminance + 16 / 116)
+    return 116 * f - 16
+
+
+def lightness_to_grey(light: torch.Tensor) -> torch.Tensor:
+    """L (..., 1, H, W) -> the sRGB grey (..., 1, H, W) of Lab (L, 0, 0): neutral colours have
+    R = G = B = Y, so the matrix drops out."""
+    fy = (light + 16) / 116
+    luminance = torch.where(fy > 0.2068966, fy**3, (fy - 16 / 116) / _KAPPA)
+    return linear_to_srgb(luminance).clamp(0, 1)

@@ -20,7 +20,7 @@ from PIL import Image
 from models.colorization.bins import annealed_mean
 from models.colorization.config import ColorizationConfig
 from models.colorization.data import load_rgb
-from models.colorization.lab import lab_to_rgb, rgb_to_lab
+from models.colorization.lab import lab_to_rgb, lightness_to_grey, rgb_to_lab, rgb_to_lightness
 from models.colorization.net import ECCV16Colorizer
 from models.colorization.params import read_params
 
@@ -58,31 +58,36 @@ def dequantize_log_probs(codes: torch.Tensor) -> torch.Tensor:
     return probs / probs.sum(dim=0, keepdim=True)
 
 
-def save_png(rgb: torch.Tensor, path: Path) -> None:
-    """sRGB (3, H, W) in [0, 1] -> 8-bit PNG (fast compression: the demo answers in real time)."""
-    pixels = (rgb * 255).round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
-    Image.fromarray(pixels).save(path, format="PNG", compress_level=1)
+def save_png(image: torch.Tensor, path: Path) -> None:
+    """sRGB (3, H, W) or grey (1, H, W) in [0, 1] -> 8-bit PNG (fast compression: the demo
+    answers in real time)."""
+    pixels = (image * 255).round().clamp(0, 255).to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
+    Image.fromarray(pixels[:, :, 0] if image.shape[0] == 1 else pixels).save(path, format="PNG", compress_level=1)
 
 
 def colorize(model: ECCV16Colorizer, rgb: torch.Tensor, *, temperature: float) -> dict[str, torch.Tensor]:
-    """sRGB (3, H, W) -> the Lab input, the distribution (Q, h, w) and the result (3, H, W)."""
+    """sRGB (3, H, W) -> the full-resolution L (1, H, W), the Lab image at the network's size,
+    the distribution (Q, h, w), the upsampled ab (2, H, W) and the result (3, H, W)."""
     config: ColorizationConfig = model.config
     device = next(model.parameters()).device
-    lab = rgb_to_lab(rgb.to(device))  # (3, H, W)
-    height, width = lab.shape[1:]
-    small = network_size(height, width, config.working_size)
-    light = F.interpolate(lab[None, :1], size=small, mode="bilinear", antialias=True, align_corners=False)
+    rgb = rgb.to(device)
+    height, width = rgb.shape[1:]
+    # Full Lab only at the network's size; at full size L alone (the costly part of big photos).
+    small = F.interpolate(rgb[None], size=network_size(height, width, config.working_size), mode="bilinear",
+                          antialias=True, align_corners=False)
+    small_lab = rgb_to_lab(small.clamp(0, 1))[0]  # (3, h, w)
+    light = rgb_to_lightness(rgb)  # (1, H, W)
     with torch.inference_mode():
-        probs = model(light)[0]  # (Q, h/4, w/4)
+        probs = model(small_lab[None, :1])[0]  # (Q, h/4, w/4)
         ab = annealed_mean(probs[None], model.bin_centres, temperature=temperature)  # (1, 2, h/4, w/4)
         ab = F.interpolate(ab, size=(height, width), mode="bilinear", align_corners=False)[0]
-        result = lab_to_rgb(torch.cat((lab[:1], ab)))
-    return {"lab": lab, "probs": probs, "ab": ab, "result": result}
+        result = lab_to_rgb(torch.cat((light, ab)))
+    return {"light": light, "small_lab": small_lab, "probs": probs, "ab": ab, "result": result}
 
 
 def is_colour(lab: torch.Tensor) -> bool:
-    chroma = lab[1:].norm(dim=0).flatten()
-    return bool(torch.quantile(chroma[:: max(1, chroma.numel() // 200_000)], 0.99) > COLOUR_CHROMA)
+    """Whether a Lab image (3, h, w) is a colour photo: 1% of its pixels have some chroma."""
+    return bool((lab[1:].norm(dim=0) > COLOUR_CHROMA).float().mean() > 0.01)
 
 
 def predict(model: ECCV16Colorizer, params: dict, inputs: dict[str, Path], out_dir: Path,
@@ -92,17 +97,16 @@ def predict(model: ECCV16Colorizer, params: dict, inputs: dict[str, Path], out_d
     progress(0.1)
     output = colorize(model, rgb, temperature=temperature)
     progress(0.8)
-    lab, probs = output["lab"], output["probs"]
+    light, probs = output["light"], output["probs"]
     save_png(output["result"].cpu(), out_dir / "colorized.png")
-    grey = lab_to_rgb(torch.cat((lab[:1], torch.zeros_like(lab[1:])))).cpu()
-    save_png(grey, out_dir / "grey.png")
+    save_png(lightness_to_grey(light).cpu(), out_dir / "grey.png")
     (out_dir / "distribution.bin").write_bytes(quantize_log_probs(probs.cpu()).numpy().tobytes())
     centres = model.bin_centres.detach().cpu()
     return {
-        "width": int(lab.shape[2]),
-        "height": int(lab.shape[1]),
+        "width": int(light.shape[2]),
+        "height": int(light.shape[1]),
         "temperature": temperature,
-        "colour_input": is_colour(lab),
+        "colour_input": is_colour(output["small_lab"]),
         "distribution": {
             "file": "distribution.bin",
             "layout": "uint8 [row][column][bin]; log p = LOG_FLOOR * (1 - code / 255)",

@@ -85,7 +85,8 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900})
     tab = context.new_page()
     tab.foreign_requests = []  # every request that leaves this server: there must be none
-    tab.on("request", lambda request: None if request.url.startswith(base_url) else tab.foreign_requests.append(request.url))
+    local = (base_url, "blob:", "data:")  # object and data URLs never leave the browser
+    tab.on("request", lambda request: None if request.url.startswith(local) else tab.foreign_requests.append(request.url))
     yield tab
     context.close()
 

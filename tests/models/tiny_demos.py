@@ -4,6 +4,7 @@ remake them with the snippet in tests/models/tiny_net.py if torch's format ever 
 
 from pathlib import Path
 
+from models import registry
 from models.registry import DemoSpec, WeightsFile
 
 _WEIGHTS = (WeightsFile(Path(__file__).with_name("tiny.pt"),
@@ -22,4 +23,5 @@ DEMOS = (
     DemoSpec("endless", "Endless", predict="tests.models.tiny_net:never_ends", timeout_seconds=0.2, **_COMMON),
     DemoSpec("slow", "Slow", predict="tests.models.tiny_net:never_ends", timeout_seconds=2, **_COMMON),
     DemoSpec("sleepy", "Sleepy", predict="tests.models.tiny_net:sleepy", timeout_seconds=30, **_COMMON),
+    *registry.DEMOS,  # the real demos too, with their shipped weights: pages and browser tests use them
 )

@@ -9,7 +9,7 @@ import pytest
 import torch
 from skimage import color  # test-only dependency: pip install scikit-image
 
-from models.colorization.lab import lab_to_linear_rgb, lab_to_rgb, rgb_to_lab
+from models.colorization.lab import lab_to_linear_rgb, lab_to_rgb, lightness_to_grey, rgb_to_lab, rgb_to_lightness
 
 
 def _random_rgb(dtype: torch.dtype) -> torch.Tensor:
@@ -58,3 +58,15 @@ def test_known_values_and_shapes() -> None:
     # a saturated Lab colour lies outside sRGB: unclipped linear RGB leaves [0, 1]
     outside = lab_to_linear_rgb(torch.tensor([50.0, 0.0, -110.0]).view(3, 1, 1))
     assert ((outside < 0) | (outside > 1)).any()
+
+
+def test_lightness_alone_matches_the_full_conversion() -> None:
+    rgb = torch.rand(2, 3, 17, 23, dtype=torch.float64)
+    assert torch.allclose(rgb_to_lightness(rgb), rgb_to_lab(rgb)[:, :1], atol=1e-6)
+
+
+def test_grey_of_a_lightness_is_lab_with_no_chroma() -> None:
+    light = torch.linspace(0, 100, 101, dtype=torch.float64).view(1, 1, 101)
+    neutral = torch.cat((light, torch.zeros(2, 1, 101, dtype=torch.float64)))
+    # 1e-4, not 1e-6: the matrix maps white to (0.950456, 1, 1.088754), a hair off D65
+    assert torch.allclose(lightness_to_grey(light).expand(3, -1, -1), lab_to_rgb(neutral), atol=1e-4)

@@ -1,0 +1,178 @@
+"""Training: the schedule, the rebalanced loss, validation, and a seeded run that resumes.
+
+The runs train on the real photos, so the Debian wallpaper packages must be installed; without
+them these tests fail (CI installs them) rather than skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import torch
+
+from models.colorization import bins, predict
+from models.colorization.data import MATE, training_photos, validation_crops, validation_photos
+from models.colorization.net import ECCV16Colorizer, ECCV16Regressor
+from models.colorization.train import Run, TrainingPlan, classification_loss, evaluate, learning_rate, train
+
+TINY = TrainingPlan(steps=4, batch=2, crop=32, width=0.0625, eval_every=2, checkpoint_every=2, threads=1)
+FIGURES = {"auc", "mean_chroma", "colourfulness"}
+
+
+def _missing_wallpapers() -> str | None:
+    missing = [str(photo.path) for photo in training_photos() if not photo.exists()]
+    if not MATE.is_dir() or missing:
+        return (f"training photos missing ({MATE} and the Plasma wallpapers); install them with "
+                f"`apt-get install mate-backgrounds plasma-workspace-wallpapers`: {missing}")
+    return None
+
+
+def _state(path: Path) -> dict[str, torch.Tensor]:
+    return torch.load(path, weights_only=True)
+
+
+def _log_steps(run_dir: Path) -> list[int]:
+    return [json.loads(line)["step"] for line in (run_dir / "log.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory) -> Path:
+    """One uninterrupted TINY run; tests copy it before changing anything."""
+    if problem := _missing_wallpapers():
+        pytest.fail(problem)
+    run_dir = tmp_path_factory.mktemp("uninterrupted") / "run"
+    train(TINY, run_dir, export=False, log=lambda message: None)
+    return run_dir
+
+
+def test_the_training_photos_are_installed() -> None:
+    assert _missing_wallpapers() is None, _missing_wallpapers()
+
+
+def test_learning_rate_warms_up_linearly_then_follows_a_cosine_to_two_percent() -> None:
+    plan = TrainingPlan(steps=1000, warmup_steps=100, learning_rate=1e-3)
+    assert learning_rate(plan, 0) == pytest.approx(1e-5)
+    assert learning_rate(plan, 49) == pytest.approx(5e-4)
+    assert learning_rate(plan, 99) == pytest.approx(1e-3) == learning_rate(plan, 100)
+    assert learning_rate(plan, 550) == pytest.approx(1e-3 * (0.02 + 0.98 * 0.5))  # half way down
+    assert learning_rate(plan, 1000) == pytest.approx(2e-5)
+    rates = [learning_rate(plan, step) for step in range(100, 1001)]
+    assert all(a >= b for a, b in itertools.pairwise(rates))
+
+
+def _soft_targets() -> torch.Tensor:
+    generator = torch.Generator().manual_seed(0)
+    ab = torch.randn(2, 2, 4, 4, generator=generator) * 30  # (B, 2, h, w)
+    return bins.soft_encode(ab, bins.gamut_bins())  # (B, Q, h, w)
+
+
+def test_the_loss_is_least_when_the_prediction_is_the_target() -> None:
+    targets = _soft_targets()
+    ones = torch.ones(targets.shape[1])
+    exact = targets.clamp_min(1e-12).log()  # softmax(exact) = targets
+    entropy = -(targets * exact).sum(dim=1).mean()  # cross-entropy of Z with itself
+    assert classification_loss(exact, targets, ones) == pytest.approx(float(entropy), abs=1e-4)
+    assert classification_loss(exact + 3.0, targets, ones) == pytest.approx(float(entropy), abs=1e-4)
+    generator = torch.Generator().manual_seed(1)
+    for _ in range(3):
+        noisy = exact + torch.randn(exact.shape, generator=generator) * 0.5
+        assert classification_loss(noisy, targets, ones) > classification_loss(exact, targets, ones)
+
+
+def test_rebalancing_weights_scale_each_pixel_by_its_most_likely_bin() -> None:
+    ab = torch.tensor([[40.0, 0.0], [-30.0, 30.0]]).t().reshape(1, 2, 1, 2)  # two pixels, far apart
+    targets = bins.soft_encode(ab, bins.gamut_bins())  # (1, Q, 1, 2)
+    first, second = targets[0, :, 0].argmax(dim=0).tolist()
+    assert first != second
+    logits = torch.randn(targets.shape, generator=torch.Generator().manual_seed(2))
+    per_pixel = -(targets * torch.log_softmax(logits, dim=1)).sum(dim=1)[0, 0]  # (2,)
+    weights = torch.ones(targets.shape[1])
+    assert classification_loss(logits, targets, 3 * weights) == pytest.approx(3 * float(per_pixel.mean()), rel=1e-5)
+    weights[first] = 4.0
+    expected = (4 * per_pixel[0] + per_pixel[1]) / 2
+    assert classification_loss(logits, targets, weights) == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_evaluate_scores_both_networks_and_the_references_without_changing_them() -> None:
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    centres = bins.gamut_bins()
+    classifier = ECCV16Colorizer(num_bins=len(centres), width=0.0625)
+    classifier.set_bin_centres(centres)
+    regressor = ECCV16Regressor(width=0.0625)
+    crops = validation_crops(validation_photos()[:2], size=32)  # the two bundled with scikit-image
+    before = {name: tensor.clone() for name, tensor in classifier.state_dict().items()}
+    result = evaluate(classifier, regressor, crops)
+    assert set(result) == {"classification", "regression", "grey", "ground_truth"}
+    assert all(set(figures) == FIGURES for figures in result.values())
+    assert result["ground_truth"]["auc"] == 1.0 and result["grey"]["mean_chroma"] == 0.0
+    assert 0 < result["grey"]["auc"] < 1 and result["ground_truth"]["mean_chroma"] > 5
+    assert classifier.training and regressor.training  # put back as they were
+    for name, tensor in classifier.state_dict().items():
+        assert torch.equal(tensor, before[name]), name  # no BatchNorm statistics updated
+
+
+def test_a_tiny_run_writes_its_summary_and_networks(finished: Path) -> None:
+    summary = json.loads((finished / "summary.json").read_text())
+    assert summary["steps"] == 4 and summary["plan"]["width"] == 0.0625
+    validation = summary["validation"]
+    assert set(validation) == {"classification", "regression", "grey", "ground_truth"}
+    assert all(set(figures) == FIGURES for figures in validation.values())
+    assert all(0 <= figures["auc"] <= 1 and math.isfinite(figures["colourfulness"]) for figures in validation.values())
+    assert validation["ground_truth"]["auc"] == 1.0 and validation["grey"]["mean_chroma"] == 0.0
+    assert len(summary["validation_data"]) == len(validation_photos())
+    assert _log_steps(finished) == [2, 4]  # eval_every = 2
+    shipped = predict.load([finished / "classification.pt"], torch.device("cpu"))
+    assert shipped.model1[0].out_channels == 4 and shipped.model8[6].out_channels == len(bins.gamut_bins())
+    assert torch.allclose(shipped.bin_centres, bins.gamut_bins(), atol=1e-4)
+
+
+def test_starting_a_finished_run_again_does_not_retrain(finished: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    shutil.copytree(finished, again)
+    messages: list[str] = []
+    summary = train(TINY, again, export=False, log=messages.append)
+    assert messages and messages[0].startswith("resumed at step 4")
+    assert summary["steps"] == 4 and _log_steps(again) == [2, 4]  # nothing logged twice
+    for name in ("classification.pt", "regression.pt"):
+        expected = _state(finished / name)
+        assert all(torch.equal(tensor, expected[key]) for key, tensor in _state(again / name).items())
+
+
+def test_a_run_interrupted_at_step_two_ends_as_an_uninterrupted_one(finished: Path, tmp_path: Path) -> None:
+    if problem := _missing_wallpapers():
+        pytest.fail(problem)
+    torch.set_num_threads(TINY.threads)  # as `train` does: thread count can change float sums
+    run_dir = tmp_path / "interrupted"
+    run_dir.mkdir()
+    run = Run(TINY, run_dir, log=lambda message: None)
+    for step in range(2):
+        run.train_step()
+        run.step = step + 1  # the schedule reads the step
+    run.save()  # the process stops here
+    messages: list[str] = []
+    train(TINY, run_dir, export=False, log=messages.append)
+    assert messages[0].startswith("resumed at step 2")
+    for name in ("classification.pt", "regression.pt"):
+        expected = _state(finished / name)
+        for key, tensor in _state(run_dir / name).items():
+            assert torch.allclose(tensor.float(), expected[key].float(), rtol=0, atol=1e-7), (name, key)
+    # four steps at warm-up rates (1e-5 .. 4e-5) move the weights far more than that tolerance
+    torch.manual_seed(TINY.seed)
+    initial = ECCV16Colorizer(num_bins=len(bins.gamut_bins()), width=TINY.width).state_dict()
+    trained = _state(finished / "classification.pt")
+    assert (trained["model1.0.weight"] - initial["model1.0.weight"]).abs().max() > 1e-5
+
+
+def test_a_checkpoint_of_another_plan_is_refused(finished: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(finished / "checkpoint.pt", other / "checkpoint.pt")
+    with pytest.raises(SystemExit, match="another plan"):
+        train(replace(TINY, steps=6), other, export=False, log=lambda message: None)
