@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install system-packages check-content clean
+.PHONY: run test bench install system-packages train-colorization check-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,11 +22,15 @@ $(STAMP): pyproject.toml | $(PY)
 install: $(STAMP)
 
 # Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
-# the load generator of `make bench`.
+# the load generator of `make bench`. The three wallpaper packages hold the photos the
+# colorization model trains on (its training tests run a few steps on them).
+APT_PACKAGES := chromium redis-server apache2-utils mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds
+
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v ab >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium redis-server apache2-utils; \
-	  else echo "need: apt-get install chromium redis-server apache2-utils (as root)"; exit 1; fi; \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v ab >/dev/null \
+	    || [ ! -d /usr/share/backgrounds/mate/nature ] || [ ! -d /usr/share/wallpapers/Path ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	  else echo "need: apt-get install $(APT_PACKAGES) (as root)"; exit 1; fi; \
 	fi
 
 run: install
@@ -41,6 +45,14 @@ bench: install system-packages
 	$(PY) tests/bench/bench_web.py
 	$(PY) tests/bench/bench_annotations.py
 	$(PY) tests/bench/bench_jobs.py
+	$(PY) tests/bench/bench_colorization.py
+
+# Retrains the shipped colorization model (and the L2 baseline beside it) in the background:
+# about an hour on 2 cores; run it again after a stop and it resumes from its last checkpoint.
+train-colorization: install system-packages
+	mkdir -p data/train
+	nohup $(VENV)/bin/marginalia train colorization >> data/train/colorization.log 2>&1 &
+	@echo "training in the background; follow data/train/colorization.log (checkpoints in data/train/colorization/)"
 
 check-content: install
 	$(VENV)/bin/marginalia check-content content/

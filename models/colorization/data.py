@@ -79,11 +79,12 @@ def validation_photos() -> tuple[Photo, ...]:
     return (_skimage("chelsea.png"), _skimage("coffee.png"), _mate("Garden.jpg"), _plasma("EveningGlow"))
 
 
-def load_rgb(path: Path, *, short_side: int | None = None) -> torch.Tensor:
-    """An image file -> sRGB (3, H, W) float in [0, 1], shrunk so its shorter side is `short_side`."""
+def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
+    """An image file -> sRGB (3, H, W) float in [0, 1], shrunk (or, with `enlarge`, also grown)
+    so its shorter side is `short_side`."""
     with Image.open(path) as image:
         image = image.convert("RGB")
-        if short_side is not None and min(image.size) > short_side:
+        if short_side is not None and (min(image.size) > short_side or enlarge):
             scale = short_side / min(image.size)
             image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         data = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
@@ -132,7 +133,7 @@ def validation_crops(photos: tuple[Photo, ...] | None = None, *, size: int = 256
     of the photo shrunk to a shorter side of 1.25 x size."""
     crops = []
     for photo in photos or validation_photos():
-        image = load_rgb(photo.path, short_side=round(size * 1.25))
+        image = load_rgb(photo.path, short_side=round(size * 1.25), enlarge=True)
         _, height, width = image.shape
         for top, left in ((0, 0), (0, width - size), (height - size, 0), (height - size, width - size),
                           ((height - size) // 2, (width - size) // 2)):

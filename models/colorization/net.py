@@ -50,10 +50,12 @@ class ECCV16Colorizer(nn.Module):
     weight holds the bin centres / ab_norm (its T = 1 mean readout); we keep it so that a loaded
     checkpoint brings its own centres (`bin_centres`), and read out with the annealed mean."""
 
-    def __init__(self, *, num_bins: int = 313, width: float = 1.0, config: ColorizationConfig | None = None) -> None:
+    def __init__(self, *, num_bins: int = 313, width: float = 1.0, config: ColorizationConfig | None = None,
+                 channels: tuple[int, int, int, int] | None = None) -> None:
         super().__init__()
         self.config = config or ColorizationConfig()
-        c64, c128, c256, c512 = (max(1, round(c * width)) for c in (64, 128, 256, 512))
+        # `channels` (blocks 1, 2, 3, 4-7) overrides `width`: a checkpoint's own shapes say them
+        c64, c128, c256, c512 = channels or tuple(max(1, round(c * width)) for c in (64, 128, 256, 512))
         self.model1 = conv_block([1, c64, c64], last_stride=2)  # (B, c64, H/2, W/2)
         self.model2 = conv_block([c64, c128, c128], last_stride=2)  # (B, c128, H/4, W/4)
         self.model3 = conv_block([c128, c256, c256, c256], last_stride=2)  # (B, c256, H/8, W/8)

@@ -32,11 +32,10 @@ def load(weights: list[Path], device: torch.device) -> ECCV16Colorizer:
     """Any ECCV16 checkpoint: ours (narrow, our own bins) or the official full-width one. The
     width and bin count are read off the tensors, and the bin centres sit in `model_out`."""
     state = torch.load(weights[0], map_location="cpu", weights_only=True)
-    num_bins = state["model8.6.weight"].shape[0]
-    width = state["model1.0.weight"].shape[0] / 64
-    model = ECCV16Colorizer(num_bins=num_bins, width=width)
+    channels = tuple(state[f"model{block}.0.weight"].shape[0] for block in (1, 2, 3, 4))
+    model = ECCV16Colorizer(num_bins=state["model8.6.weight"].shape[0], channels=channels)
     model.load_state_dict({name: tensor.float() for name, tensor in state.items()})
-    return model.to(device)
+    return model.to(device).eval()
 
 
 def network_size(height: int, width: int, working_size: int) -> tuple[int, int]:

@@ -10,6 +10,7 @@ is exported to models/colorization/weights/ with a model card of validation figu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -156,16 +157,30 @@ class Run:
         return {name: loss.item() for name, loss in losses.items()}
 
 
-def train(plan: TrainingPlan, run_dir: Path, *, export: bool = True, log: Callable[[str], None] = print) -> dict:
+def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log: Callable[[str], None] = print) -> dict:
+    """Train (or finish) the run in `run_dir`; `export` True writes the weights and card into
+    the package's weights/ folder, a Path into that folder, False nowhere."""
     torch.set_num_threads(plan.threads)
     run_dir.mkdir(parents=True, exist_ok=True)
     run = Run(plan, run_dir, log)
     if run.resume():
         log(f"resumed at step {run.step} ({run.seconds / 60:.1f} min trained)")
     crops = validation_crops()
-    log_file = (run_dir / "log.jsonl").open("a")
-    started, losses = time.monotonic(), []
+    started = time.monotonic()
     base_seconds = run.seconds
+    with (run_dir / "log.jsonl").open("a") as log_file:
+        _train_steps(run, crops, log_file, started, base_seconds)
+    summary = summarize(run, crops)
+    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
+    torch.save(run.regressor.state_dict(), run_dir / "regression.pt")
+    torch.save(run.classifier.state_dict(), run_dir / "classification.pt")
+    if export:
+        export_weights(run, summary, WEIGHTS_DIR if export is True else Path(export))
+    return summary
+
+
+def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_seconds: float) -> None:  # noqa: ANN001
+    plan, log, losses = run.plan, run.log, []
     while run.step < plan.steps:
         losses.append(run.train_step())
         run.step += 1
@@ -184,13 +199,6 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool = True, log: Callab
             log(json.dumps(record))
         if run.step % plan.checkpoint_every == 0 or run.step == plan.steps:
             run.save()
-    summary = summarize(run, crops)
-    (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-    torch.save(run.regressor.state_dict(), run_dir / "regression.pt")
-    torch.save(run.classifier.state_dict(), run_dir / "classification.pt")
-    if export:
-        export_weights(run, summary)
-    return summary
 
 
 def summarize(run: Run, crops: torch.Tensor) -> dict:
@@ -215,10 +223,84 @@ def summarize(run: Run, crops: torch.Tensor) -> dict:
     }
 
 
-def export_weights(run: Run, summary: dict) -> Path:
-    WEIGHTS_DIR.mkdir(exist_ok=True)
-    target = WEIGHTS_DIR / WEIGHTS_NAME
-    torch.save(run.classifier.state_dict(), target)
-    (WEIGHTS_DIR / "card.json").write_text(json.dumps(summary, indent=2) + "\n")
-    run.log(f"wrote {target} ({target.stat().st_size / 1e6:.1f} MB) and card.json")
+def export_weights(run: Run, summary: dict, folder: Path = WEIGHTS_DIR) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / WEIGHTS_NAME
+    partial = target.with_suffix(".partial")
+    torch.save(run.classifier.state_dict(), partial)
+    os.replace(partial, target)  # a worker checking the file never sees half of it
+    summary = {**summary, "file": WEIGHTS_NAME, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
+               "size_mb": round(target.stat().st_size / 1e6, 2)}
+    (folder / "card.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (folder / "README.md").write_text(model_card(summary))
+    run.log(f"wrote {target} ({summary['size_mb']} MB, sha256 {summary['sha256']}), card.json and README.md;"
+            " put the sha256 in models/registry.py")
     return target
+
+
+def model_card(card: dict) -> str:
+    """The weights folder's README: prose that holds for any run, figures from `card`."""
+    rows = "\n".join(
+        f"| {name} | {figures['auc']:.3f} | {figures['mean_chroma']:.1f} | {figures['colourfulness']:.1f} |"
+        for name, figures in card["validation"].items()
+    )
+    photos = ", ".join(f"{p['name']} ({p['package']})" for p in card["training_data"])
+    held_out = ", ".join(f"{p['name']} ({p['package']})" for p in card["validation_data"])
+    plan = card["plan"]
+    return MODEL_CARD.format(card=card, plan=plan, rows=rows, photos=photos, held_out=held_out)
+
+
+MODEL_CARD = """# Colorization weights: `{card[file]}`
+
+{card[architecture]}; {card[parameters]:,} parameters, {card[size_mb]} MB, sha256
+`{card[sha256]}`. Made by `marginalia train colorization` (`make train-colorization`);
+`card.json` holds every figure below and the full training plan.
+
+## Data
+
+Colour photos that ship offline, split by whole image. Training: {photos}.
+Validation (never trained on): {held_out}.
+
+- Training: {card[crops][training]}.
+- Validation: {card[crops][validation]}.
+
+## Training
+
+{card[steps]} steps of {plan[batch]} crops, AdamW (peak learning rate {plan[learning_rate]}, warm-up
+{plan[warmup_steps]} steps, cosine decay, weight decay {plan[weight_decay]}), seed {plan[seed]},
+{card[threads]} CPU threads: {card[wall_time_minutes]} minutes of wall time for both networks, which train in
+lockstep on the same crops. The classifier minimises the rebalanced multinomial cross-entropy
+against soft-encoded targets (5 nearest bins, sigma 5; prior from the training photos, smoothed
+with sigma 5, mixed with uniform at lambda 0.5); the baseline, the same network ending in two
+channels, minimises the L2 distance to the true ab.
+
+## Validation
+
+On the held-out crops, results decoded at T = {card[temperature]} for the classifier:
+
+| prediction | AuC of ab error, 0-150 | mean chroma | colourfulness (Hasler-Süsstrunk) |
+| --- | --- | --- | --- |
+{rows}
+
+AuC is the area under the share of pixels whose predicted ab lies within a threshold of the
+truth, for thresholds 0 to 150 (the paper's Table 1 metric without rebalancing); grey scores
+well on it because most pixels of photos are nearly neutral. Mean chroma and colourfulness are
+measured on the displayed sRGB result; `ground_truth` is the photos themselves.
+
+## Using the official checkpoint instead
+
+At width 1.0 the network's keys and shapes are those of the authors' PyTorch port
+(richzhang/colorization, `colorizers/eccv16.py`), and `models.colorization.predict.load` reads the
+width and the bin centres off the tensors. With their `colorization_release_v2-9b330a0b.pth`
+on disk, register it in a module of your own and point the server at it:
+
+```python
+# mydemos.py
+from pathlib import Path
+from models.registry import WeightsFile, colorization_spec
+DEMOS = (colorization_spec(WeightsFile(Path("/srv/colorization_release_v2-9b330a0b.pth"), "<its sha256>", "download it")),)
+```
+
+then `MARGINALIA_DEMO_SPECS=mydemos:DEMOS marginalia serve`. The full network is about 16 times
+slower than this one on a CPU (`make bench` prints both).
+"""

@@ -140,9 +140,12 @@ def test_predict_writes_the_files_its_answer_describes(tmp_path: Path, photos) -
     result = _predict(net, photos["colour"], tmp_path / "job", {"temperature": "0.5"})
     width, height = PHOTO_SIZE
     assert (result["width"], result["height"], result["temperature"]) == (width, height, 0.5)
-    for name in ("colorized.png", "grey.png"):
-        with Image.open(tmp_path / "job" / name) as image:
-            assert image.size == PHOTO_SIZE and image.mode == "RGB"
+    with Image.open(tmp_path / "job" / "colorized.png") as image:
+        assert image.size == PHOTO_SIZE and image.mode == "RGB"
+    with Image.open(tmp_path / "job" / "grey.png") as image:
+        assert image.size == PHOTO_SIZE
+    grey = load_rgb(tmp_path / "job" / "grey.png")
+    assert torch.equal(grey[0], grey[1]) and torch.equal(grey[1], grey[2])
     layout = result["distribution"]
     assert (layout["rows"], layout["columns"], layout["bins"]) == (184 // 4, 256 // 4, len(gamut_bins()))
     written = (tmp_path / "job" / layout["file"]).read_bytes()
@@ -203,5 +206,8 @@ def test_the_shipped_network_is_not_uniform_so_temperature_matters(tmp_path: Pat
     assert torch.equal(outputs[0.1]["probs"], outputs[1.0]["probs"])
     chroma = {t: float(out["ab"].norm(dim=0).mean()) for t, out in outputs.items()}
     assert chroma[0.1] > chroma[1.0]
-    lab = outputs[1.0]["lab"]
-    assert torch.allclose(outputs[1.0]["result"], lab_to_rgb(torch.cat((lab[:1], outputs[1.0]["ab"]))))
+    # the result is the photo's own L joined with the predicted ab, at the photo's size
+    light = rgb_to_lab(rgb)[:1]
+    assert outputs[1.0]["ab"].shape == (2, *rgb.shape[1:])
+    expected = lab_to_rgb(torch.cat((light, outputs[1.0]["ab"])))
+    assert (outputs[1.0]["result"] - expected).abs().max() < 1e-3
