@@ -106,7 +106,7 @@ DEMOS: tuple[DemoSpec, ...] = (
     colorization_spec(
         WeightsFile(
             Path("colorization/weights/eccv16-narrow.pt"),
-            "47a200106dfff5d057b238465f7aa6e3a0005450da00683ddd3c1eadfdf4b656",
+            "e466973117fcc9949bfe4100c5e9c987d3127730b1425ae1c07671eb9ff8ab41",
             "marginalia train colorization",
         )
     ),

@@ -272,7 +272,9 @@ Validation (never trained on): {held_out}.
 lockstep on the same crops. The classifier minimises the rebalanced multinomial cross-entropy
 against soft-encoded targets (5 nearest bins, sigma 5; prior from the training photos, smoothed
 with sigma 5, mixed with uniform at lambda 0.5); the baseline, the same network ending in two
-channels, minimises the L2 distance to the true ab.
+channels, minimises the L2 distance to the true ab. The shipped weights are those of the last
+step: the validation crops were watched during training (`log.jsonl` in the run folder), never
+used to pick a checkpoint. Wall time is on a 2-core machine that was also doing other work.
 
 ## Validation
 

@@ -200,6 +200,7 @@ class Colorizer {
   }
 
   async run(blob, filename) {
+    const ticket = (this.ticket = (this.ticket ?? 0) + 1); // a newer photo makes this run stale
     this.say("Sending the photo…", { progress: 0 });
     const data = new FormData();
     data.append("image", blob, filename);
@@ -212,9 +213,9 @@ class Colorizer {
       const answer = await response.json();
       if (!response.ok) throw new Error(answer.detail ?? `the server answered ${response.status}`);
       const job = await this.follow(answer.url);
-      await this.show(job, blob);
+      if (ticket === this.ticket) await this.show(job, blob);
     } catch (error) {
-      this.say(`Could not colorize: ${error.message}`, { error: true });
+      if (ticket === this.ticket) this.say(`Could not colorize: ${error.message}`, { error: true });
     }
   }
 
