@@ -251,6 +251,7 @@ class Colorizer {
     original.querySelector("img").src = this.originalUrl;
     this.panels.hidden = false;
     this.marker.hidden = true;
+    this.picked = null; // a point of the previous photo means nothing on this one
     if (this.chart) this.chart.hidden = true;
     this.render();
     this.say(`Done: ${meta.width} x ${meta.height} px. Click the result to see the colours the network weighed there.`);
