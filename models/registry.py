@@ -96,8 +96,8 @@ and click the result to see the distribution at one point.
 
 The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
 this machine's CPU for under an hour on about two dozen free photos, so expect skies, grass and
-foliage to work better than faces or objects it has never seen. Its model card, with the
-validation numbers against the regression baseline and against plain grey, is in
+foliage to work better than faces or objects it has never seen. How it compares with the
+regression baseline and with plain grey is measured below; the full model card is in
 `models/colorization/weights/`.
 """
 

@@ -65,3 +65,15 @@ def test_an_edited_summary_shows_its_new_text(client, settings) -> None:
     refresh_content(client.app)  # what start-up does
     html = client.get("/papers/wave-toy").text
     assert "the window spans" in html and "the field is" not in html
+
+
+def test_a_demo_page_shows_its_model_card_figures(client) -> None:
+    import json
+
+    from models.registry import DEMOS, find_demo
+
+    card = json.loads(find_demo("colorization", DEMOS).weights[0].location.with_name("card.json").read_text())
+    html = client.get("/demos/colorization").text
+    assert "How well it works" in html and "AuC of ab error, 0-150" in html
+    for row in ("classification", "regression", "grey"):
+        assert f'<th scope="row">{row}</th><td>{card["validation"][row]["auc"]}</td>' in html
