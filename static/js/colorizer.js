@@ -179,6 +179,7 @@ class Colorizer {
     this.form.addEventListener("submit", (event) => event.preventDefault());
     this.slider.addEventListener("input", () => this.scheduleRender());
     this.canvas.addEventListener("click", (event) => this.pick(event));
+    this.canvas.addEventListener("keydown", (event) => this.pickWithKeys(event));
     this.download.addEventListener("click", (event) => this.save(event));
   }
 
@@ -297,10 +298,26 @@ class Colorizer {
   }
 
   pick(event) {
-    if (!this.chart || !this.distribution) return;
     const box = this.canvas.getBoundingClientRect();
-    const fx = (event.clientX - box.left) / box.width;
-    const fy = (event.clientY - box.top) / box.height;
+    this.pickAt((event.clientX - box.left) / box.width, (event.clientY - box.top) / box.height);
+  }
+
+  /** Keyboard users chart points too: Enter picks the centre, arrows move by one grid cell. */
+  pickWithKeys(event) {
+    if (!this.chart || !this.distribution) return;
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (!(event.key in moves) && event.key !== "Enter" && event.key !== " ") return;
+    event.preventDefault();
+    const { rows, columns } = this.distribution;
+    const [row, column] = this.picked ?? [rows / 2 - 0.5, columns / 2 - 0.5];
+    const [dx, dy] = moves[event.key] ?? [0, 0];
+    const clamp = (value, size) => Math.min(size - 1, Math.max(0, value));
+    this.pickAt((clamp(column + dx, columns) + 0.5) / columns, (clamp(row + dy, rows) + 0.5) / rows);
+  }
+
+  /** Chart the grid cell under the point (fx, fy), given as fractions of the picture. */
+  pickAt(fx, fy) {
+    if (!this.chart || !this.distribution) return;
     const { rows, columns } = this.distribution;
     const row = Math.min(rows - 1, Math.floor(fy * rows));
     const column = Math.min(columns - 1, Math.floor(fx * columns));
@@ -344,12 +361,13 @@ class Colorizer {
     });
     const i = (row * this.distribution.columns + column) * 2;
     const [a, b] = [this.ab[i], this.ab[i + 1]];
-    context.strokeStyle = "#111";
+    const ink = getComputedStyle(this.chart).color; // the page's text colour, light or dark
+    context.strokeStyle = ink;
     context.lineWidth = 2;
     context.beginPath();
     context.arc(toX(a), toY(b), 6, 0, 2 * Math.PI);
     context.stroke();
-    context.fillStyle = "#555";
+    context.fillStyle = ink;
     context.font = "11px sans-serif";
     context.fillText("a →", size - 26, toY(0) - 4);
     context.fillText("b ↑", toX(0) + 4, 12);

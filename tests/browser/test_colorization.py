@@ -62,6 +62,11 @@ def test_upload_colorize_and_move_the_temperature(page: Page) -> None:
     page.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.45)
     expect(page.locator(".colorizer-chart")).to_be_visible()
     expect(page.locator(".colorizer-chart-caption")).to_contain_text("most likely bin")
+    marker = page.locator(".colorizer-marker")
+    clicked = marker.get_attribute("style")
+    canvas.focus()
+    page.keyboard.press("ArrowRight")  # keyboard users move the charted point cell by cell
+    expect(marker).not_to_have_attribute("style", clicked)
     screenshot(page, "colorization-demo", full_page=True)
     assert page.foreign_requests == []
 
