@@ -139,3 +139,18 @@ def test_the_demo_page_works_without_scripts(demo_client) -> None:
     final = wait_until(lambda: "Done" in (html := demo_client.get(job_page).text) and html)
     assert '"y"' in final or "&#34;y&#34;" in final
     assert demo_client.post("/demos/tiny", data={"x": "1"}).status_code == 403  # CSRF
+
+
+def test_a_real_demo_answers_with_its_result_file(demo_client) -> None:
+    """The shipped colorization network on both backends: several result files, and `?wait=`
+    answers with the one the spec names (colorized.png), at the upload's size."""
+    import io
+
+    from PIL import Image
+
+    upload = io.BytesIO()
+    Image.new("RGB", (24, 16), (90, 140, 210)).save(upload, format="PNG")  # under the 1 kB limit here
+    response = demo_client.post("/api/v1/demos/colorization?wait=30", files={"image": ("sky.png", upload.getvalue(), "image/png")})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(response.content)).size == (24, 16)
