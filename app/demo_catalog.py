@@ -1,7 +1,7 @@
 """The demos the design plans, by name: what the paper pages and /demos show about each.
 
-Each demo's model arrives in its own issue; `available` turns true when its model is
-registered. Until then its page explains what it will do and links to its papers.
+Each demo's model arrives in its own issue; until the server registers it (models/registry.py),
+its page explains what it will do and links to its papers.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,6 @@ class DemoInfo:
     name: str
     title: str
     blurb: str
-    available: bool = False
     # A demo with its own in-page interface: the template (shown on its page and, compact, in
     # its papers' margins) and the script module that drives it; others use the generic form.
     widget: str = ""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 MODELS_DIR = Path(__file__).resolve().parent
 
@@ -56,6 +56,26 @@ class DemoSpec:
     timeout_seconds: float = 60.0
 
 
+COLORIZATION_EXPLANATION = """\
+The network never sees colour. It gets the lightness channel $L$ of your photo (CIE Lab) and,
+for every 4x4 patch, predicts a probability for each of 262 colour bins, the cells of a grid of
+width 10 over the $ab$ plane that hold a displayable sRGB colour (the paper counts 313).
+
+It was trained as a classifier, with rare colours weighted up (class rebalancing), because a
+regression on $ab$ averages the plausible colours of an object into a dull brown. The
+distribution is turned into one colour by the **annealed mean**: sharpen it with temperature
+$T$, then take its mean. $T \\to 0$ gives the most likely bin (vivid, blotchy), $T = 1$ the
+mean (smooth, faded); the paper settles on $T = 0.38$. Move the slider to see the trade-off,
+and click the result to see the distribution at one point.
+
+The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
+this machine's CPU for under an hour on about two dozen free photos, so expect skies, grass and
+foliage to work better than faces or objects it has never seen. How it compares with the
+regression baseline and with plain grey is measured below; the full model card is in
+`models/colorization/weights/`.
+"""
+
+
 def colorization_spec(weights: WeightsFile) -> DemoSpec:
     """The colorization demo around any ECCV16 checkpoint: ours, or the official full-width
     one (see models/colorization/weights/README.md for pointing a server at it)."""
@@ -81,25 +101,6 @@ def colorization_spec(weights: WeightsFile) -> DemoSpec:
         explanation=COLORIZATION_EXPLANATION,
     )
 
-
-COLORIZATION_EXPLANATION = """\
-The network never sees colour. It gets the lightness channel $L$ of your photo (CIE Lab) and,
-for every 4x4 patch, predicts a probability for each of 262 colour bins, the cells of a grid of
-width 10 over the $ab$ plane that hold a displayable sRGB colour (the paper counts 313).
-
-It was trained as a classifier, with rare colours weighted up (class rebalancing), because a
-regression on $ab$ averages the plausible colours of an object into a dull brown. The
-distribution is turned into one colour by the **annealed mean**: sharpen it with temperature
-$T$, then take its mean. $T \\to 0$ gives the most likely bin (vivid, blotchy), $T = 1$ the
-mean (smooth, faded); the paper settles on $T = 0.38$. Move the slider to see the trade-off,
-and click the result to see the distribution at one point.
-
-The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
-this machine's CPU for under an hour on about two dozen free photos, so expect skies, grass and
-foliage to work better than faces or objects it has never seen. How it compares with the
-regression baseline and with plain grey is measured below; the full model card is in
-`models/colorization/weights/`.
-"""
 
 # Filled in by the demo issues as they arrive.
 DEMOS: tuple[DemoSpec, ...] = (

@@ -8,7 +8,7 @@ from app.deps import CSRF, SessionDep, SettingsDep, TemplatesDep, ViewerDep
 from app.markdown import render_comment
 from app.routes.api_demos import own_job
 from app.routes.demo_submission import submit_from_request
-from app.services.model_cards import METRIC_LABELS, model_card
+from app.services.model_cards import card_figures
 from app.services.paper_read import papers_by_demo
 from models.registry import UnknownDemo, find_demo
 
@@ -39,7 +39,7 @@ def demo_page(name: str, request: Request, session: SessionDep, templates: Templ
         "spec": spec, "papers": papers_by_demo(session).get(name, []),
         "explanation": render_comment(spec.explanation) if spec and spec.explanation else "",
         "widget": demo.widget if demo else "", "script": demo.script if demo else "",
-        "card": model_card(spec), "metric_labels": METRIC_LABELS,
+        "card": card_figures(spec),
     }
     return templates.TemplateResponse(request, "demo.html", context)
 

@@ -4,6 +4,7 @@ figures come from the training run, so the page shows what was measured, not wha
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,6 +16,16 @@ METRIC_LABELS = {
     "mean_chroma": "mean chroma",
     "colourfulness": "colourfulness",
 }
+
+
+@dataclass(frozen=True)
+class CardFigures:
+    """What the demo page shows of a card: one sentence on the model, the validation table."""
+
+    summary: str
+    headings: list[str]  # metric columns
+    rows: list[tuple[str, list]]  # (prediction, its figures in heading order)
+    reading: str  # how to read the table, if the card says
 
 
 @lru_cache(maxsize=32)
@@ -31,3 +42,37 @@ def model_card(spec: DemoSpec | None) -> dict | None:
         return None
     path = spec.weights[0].location.with_name("card.json")
     return _read(path, path.stat().st_mtime) if path.is_file() else None
+
+
+def _summary(card: dict) -> str:
+    parts = [str(card.get("architecture", "The shipped model"))]
+    if card.get("parameters"):
+        parts.append(f"{card['parameters']:,} parameters")
+    if card.get("steps"):
+        trained = f"trained for {card['steps']} steps"
+        if card.get("wall_time_minutes"):
+            trained += f" ({card['wall_time_minutes']} minutes on {card.get('threads', '?')} CPU threads)"
+        if card.get("training_data"):
+            trained += f" on {len(card['training_data'])} photos"
+        parts.append(trained)
+    sentence = ", ".join(parts) + "."
+    measured = (card.get("crops") or {}).get("validation")
+    if measured:
+        held_out = f" from {len(card['validation_data'])} photos it never trained on" if card.get("validation_data") else ""
+        sentence += f" Measured on {measured}{held_out}."
+    return sentence
+
+
+def card_figures(spec: DemoSpec | None) -> CardFigures | None:
+    """The page's view of the spec's card; None when there is no card or no validation table."""
+    card = model_card(spec)
+    table = card.get("validation") if card else None
+    if not isinstance(table, dict) or not table or not all(isinstance(row, dict) for row in table.values()):
+        return None
+    keys = list(next(iter(table.values())))
+    return CardFigures(
+        summary=_summary(card),
+        headings=[METRIC_LABELS.get(key, key) for key in keys],
+        rows=[(name.replace("_", " "), [figures.get(key, "") for key in keys]) for name, figures in table.items()],
+        reading=str(card.get("reading", "")),
+    )

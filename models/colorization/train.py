@@ -46,6 +46,14 @@ class TrainingPlan:
     threads: int = 2
 
 
+def save_atomically(state: object, path: Path) -> None:
+    """torch.save through a temporary file: a stop mid-write never spoils the last checkpoint,
+    and a worker checking exported weights never sees half of them."""
+    partial = path.with_suffix(".partial")
+    torch.save(state, partial)
+    os.replace(partial, path)
+
+
 def learning_rate(plan: TrainingPlan, step: int) -> float:
     """Linear warm-up, then cosine decay to 2% of the peak: a function of the step alone, so a
     resumed run needs no scheduler state."""
@@ -65,7 +73,8 @@ def classification_loss(logits: torch.Tensor, targets: torch.Tensor, weights: to
 def evaluate(classifier: ECCV16Colorizer, regressor: ECCV16Regressor, crops: torch.Tensor) -> dict:
     """Validation figures of both networks and of the all-grey prediction on Lab crops."""
     was_training = classifier.training
-    classifier.eval(), regressor.eval()
+    classifier.eval()
+    regressor.eval()
     light = crops[:, :1]
     predicted = {"classification": [], "regression": []}
     for chunk in light.split(4):
@@ -76,7 +85,8 @@ def evaluate(classifier: ECCV16Colorizer, regressor: ECCV16Regressor, crops: tor
     }
     result["grey"] = metrics.report(metrics.grey(crops), crops)
     result["ground_truth"] = metrics.report(crops, crops)
-    classifier.train(was_training), regressor.train(was_training)
+    classifier.train(was_training)
+    regressor.train(was_training)
     return result
 
 
@@ -97,7 +107,6 @@ class Run:
         }
         self.sampler = CropSampler(training_photos(), crop=plan.crop)
         prior = bins.smooth_prior(bins.empirical_prior(self.sampler.all_pixels_ab(), self.centres), self.centres)
-        self.prior = prior
         self.weights = bins.rebalancing_weights(prior, lam=self.config.rebalance_lambda)  # (Q,)
         self.generator = torch.Generator().manual_seed(plan.seed)
         self.step = 0
@@ -119,9 +128,7 @@ class Run:
             "optimisers": {name: opt.state_dict() for name, opt in self.optimisers.items()},
             "generator": self.generator.get_state(),
         }
-        partial = self.checkpoint_path.with_suffix(".partial")
-        torch.save(state, partial)
-        os.replace(partial, self.checkpoint_path)  # a stop mid-write never spoils the last checkpoint
+        save_atomically(state, self.checkpoint_path)
 
     def resume(self) -> bool:
         if not self.checkpoint_path.exists():
@@ -230,9 +237,7 @@ def summarize(run: Run, crops: torch.Tensor) -> dict:
 def export_weights(run: Run, summary: dict, folder: Path = WEIGHTS_DIR) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / WEIGHTS_NAME
-    partial = target.with_suffix(".partial")
-    torch.save(run.classifier.state_dict(), partial)
-    os.replace(partial, target)  # a worker checking the file never sees half of it
+    save_atomically(run.classifier.state_dict(), target)
     summary = {**summary, "file": WEIGHTS_NAME, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
                "size_mb": round(target.stat().st_size / 1e6, 2)}
     (folder / "card.json").write_text(json.dumps(summary, indent=2) + "\n")

@@ -9,6 +9,7 @@ import torch
 from PIL import Image
 
 from models.colorization.lab import rgb_to_lab
+from tests.queue_fixtures import wait_until
 
 
 def _png(image: Image.Image) -> bytes:
@@ -47,10 +48,8 @@ def test_the_job_carries_the_distribution_for_the_page(client) -> None:
     grey = _photo().convert("L")
     response = client.post("/api/v1/demos/colorization", files={"image": ("g.png", _png(grey), "image/png")})
     assert response.status_code == 202
-    job = client.get(response.headers["location"])
-    while job.json()["status"] in ("queued", "running"):
-        job = client.get(response.headers["location"])
-    job = job.json()
+    job = wait_until(lambda: (j := client.get(response.headers["location"]).json())["status"] in ("done", "failed") and j,
+                     what="the colorization job")
     assert job["status"] == "done", job
     result, files = job["result"], job["files"]
     assert set(files) == {"colorized.png", "grey.png", "distribution.bin"}

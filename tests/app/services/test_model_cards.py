@@ -4,7 +4,7 @@ broken or missing card hides the section instead of breaking the page."""
 import os
 from pathlib import Path
 
-from app.services.model_cards import model_card
+from app.services.model_cards import card_figures, model_card
 from models.registry import DemoSpec, WeightsFile
 
 
@@ -28,3 +28,17 @@ def test_missing_or_broken_cards_give_none(tmp_path) -> None:
     assert model_card(_spec(tmp_path)) is None
     (tmp_path / "card.json").write_text("[1, 2]")
     assert model_card(_spec(tmp_path)) is None
+
+
+def test_the_page_figures_follow_the_card(tmp_path) -> None:
+    (tmp_path / "card.json").write_text(
+        '{"architecture": "A net", "parameters": 1234, "steps": 10, "wall_time_minutes": 2.5, "threads": 2,'
+        ' "validation": {"model": {"auc": 0.8, "size": 3}, "ground_truth": {"auc": 1.0, "size": 4}}}'
+    )
+    figures = card_figures(_spec(tmp_path))
+    assert figures.summary == "A net, 1,234 parameters, trained for 10 steps (2.5 minutes on 2 CPU threads)."
+    assert figures.headings == ["AuC of ab error, 0-150", "size"]  # known keys get labels
+    assert figures.rows == [("model", [0.8, 3]), ("ground truth", [1.0, 4])]
+    (tmp_path / "card.json").write_text('{"validation": {"model": 0.8}}')
+    os.utime(tmp_path / "card.json", (2, 2))
+    assert card_figures(_spec(tmp_path)) is None  # not a table of figures: no section
