@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench install system-packages train-colorization check-content clean
+.PHONY: run test lint bench install system-packages check-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,12 @@ run: install
 	$(VENV)/bin/marginalia reindex
 	$(VENV)/bin/marginalia serve
 
-test: install system-packages
+test: install system-packages lint
 	$(PY) -m pytest
+
+# What the project checks beyond its tests (pyproject.toml, [tool.ruff]).
+lint: install
+	$(VENV)/bin/ruff check app models tests
 
 bench: install system-packages
 	$(PY) tests/bench/bench_web.py
@@ -47,12 +51,13 @@ bench: install system-packages
 	$(PY) tests/bench/bench_jobs.py
 	$(PY) tests/bench/bench_colorization.py
 
-# Retrains the shipped colorization model (and the L2 baseline beside it) in the background:
-# about an hour on 2 cores; run it again after a stop and it resumes from its last checkpoint.
-train-colorization: install system-packages
+# `make train-DEMO` retrains a demo's model in the background through its spec's training
+# command (`marginalia train DEMO`); run it again after a stop and it resumes from its last
+# checkpoint. Colorization: about an hour on 2 cores.
+train-%: install system-packages
 	mkdir -p data/train
-	nohup $(VENV)/bin/marginalia train colorization >> data/train/colorization.log 2>&1 &
-	@echo "training in the background; follow data/train/colorization.log (checkpoints in data/train/colorization/)"
+	nohup $(VENV)/bin/marginalia train $* >> data/train/$*.log 2>&1 &
+	@echo "training in the background; follow data/train/$*.log (checkpoints in data/train/$*/)"
 
 check-content: install
 	$(VENV)/bin/marginalia check-content content/

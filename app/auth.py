@@ -67,10 +67,10 @@ async def verify_csrf(request: Request) -> None:
 class CsrfCookieMiddleware:
     """Gives every browser a CSRF cookie (pure ASGI: costs nothing when it already has one)."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001 - any ASGI app
+    def __init__(self, app) -> None:  # any ASGI app
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             await self.app(scope, receive, send)
             return
@@ -85,7 +85,7 @@ class CsrfCookieMiddleware:
         # HttpOnly: pages hand scripts the token in a meta tag; the cookie is only compared.
         cookie = f"{CSRF_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax{secure}".encode()
 
-        async def send_with_cookie(message) -> None:  # noqa: ANN001
+        async def send_with_cookie(message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", []).append((b"set-cookie", cookie))
             await send(message)
@@ -93,7 +93,7 @@ class CsrfCookieMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
-def _cookie(scope, name: str) -> str | None:  # noqa: ANN001
+def _cookie(scope, name: str) -> str | None:
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             for part in value.decode("latin-1").split(";"):

@@ -109,14 +109,23 @@ def _check_content(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
-def _train(args: argparse.Namespace) -> int:
-    # one trainer per demo that is trained here; others get their weights at set-up
-    from models.colorization.train import TrainingPlan, train
+def _demo_command(args: argparse.Namespace) -> int:
+    """`marginalia train|evaluate DEMO [options]`: the demo's own command, found through its spec
+    (the options after the demo's name are its own: `marginalia train DEMO --help` lists them)."""
+    from models.registry import UnknownDemo, find_demo, load_specs
+    from models.spec import resolve_entry_point
 
-    defaults = TrainingPlan()
-    plan = TrainingPlan(steps=args.steps or defaults.steps, threads=args.threads or defaults.threads)
-    train(plan, Path(args.run_dir), export=not args.no_export)
-    return 0
+    demos = load_specs(get_settings().demo_specs)
+    try:
+        spec = find_demo(args.demo, demos)
+    except UnknownDemo:
+        print(f"no demo called {args.demo!r}; demos: {', '.join(s.name for s in demos)}", file=sys.stderr)
+        return 2
+    entry = getattr(spec, args.command)
+    if not entry:
+        print(f"{spec.name} has no {args.command} command (its weights come from set-up)", file=sys.stderr)
+        return 2
+    return int(resolve_entry_point(entry)(args.options) or 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,13 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("name")
     token.add_argument("--label", default="command line", help="the token's name in /settings")
     token.set_defaults(run=_create_token)
-    trainer = commands.add_parser("train", help="train a demo's model (resumes from its run folder)")
-    trainer.add_argument("demo", choices=["colorization"])
-    trainer.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
-    trainer.add_argument("--steps", type=int, help="training steps (default: the shipped model's)")
-    trainer.add_argument("--threads", type=int, help="CPU threads (default 2)")
-    trainer.add_argument("--no-export", action="store_true", help="leave models/*/weights alone")
-    trainer.set_defaults(run=_train)
+    for verb, text in (("train", "train a demo's model and write its weights and card (resumes its run)"),
+                       ("evaluate", "recompute a demo's model-card figures from its shipped weights")):
+        command = commands.add_parser(verb, help=text, add_help=False)
+        command.add_argument("demo", help="the demo's name, as in /demos/<name>")
+        command.add_argument("options", nargs=argparse.REMAINDER, help="the demo's own options (--help lists them)")
+        command.set_defaults(run=_demo_command)
     return parser
 
 

@@ -6,7 +6,10 @@ from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from app.deps import SignInRequired
+from app.services.demo_jobs import RefusedSubmission
 
 _JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 
@@ -37,6 +40,21 @@ async def _on_invalid_request(request: Request, exc: RequestValidationError) -> 
     return _page(request, 400, "Bad request", problems)
 
 
+async def _on_refused_submission(request: Request, exc: RefusedSubmission) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    if wants_json(request):
+        return JSONResponse({"detail": str(exc)}, exc.status, headers=headers)
+    response = _page(request, exc.status, "The demo could not run", str(exc))
+    response.headers.update(headers or {})
+    return response
+
+
+async def _on_sign_in_required(_request: Request, exc: SignInRequired) -> Response:
+    return RedirectResponse(exc.login_url, status_code=303)
+
+
 def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
+    app.add_exception_handler(RefusedSubmission, _on_refused_submission)
+    app.add_exception_handler(SignInRequired, _on_sign_in_required)

@@ -10,26 +10,30 @@ from time import perf_counter
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import routes
 from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
+from app.deps import RESOLVE_VIEWER
 from app.errors import register_error_handlers
-from app.metrics import JOBS, PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
-from app.services.paper_catalog import PaperCatalog
+from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
+from app.services.job_dispatch import JobDispatcher
 from app.services.job_queue import expire_jobs
+from app.services.paper_catalog import PaperCatalog
 from app.services.paper_index import reindex
 from app.services.paper_read import count_papers
 from app.settings import Settings, get_settings
 from app.templating import STATIC_DIR, FragmentCache, make_templates
-from models.registry import DemoSpec, load_specs
+from models.registry import PLANNED, load_specs
+from models.spec import DemoSpec
 
 log = logging.getLogger("marginalia")
 
 
 def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] | None = None) -> FastAPI:
-    """`demos` defaults to the registry (models.registry.DEMOS); tests pass their own."""
+    """`demos` defaults to the specs the settings name (models.registry.DEMOS); tests pass their own."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
 
@@ -57,23 +61,29 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     )
     app.state.settings = settings
     app.state.sessions = make_session_factory(engine)
-    JOBS.sessions = app.state.sessions  # /metrics reads job figures from this database
     app.state.catalog = PaperCatalog(app.state.sessions)
-    app.state.templates = make_templates()
-    app.state.fragments = FragmentCache(app.state.templates)
     app.state.demos = load_specs(settings.demo_specs) if demos is None else demos
-    app.state.demo_names = frozenset(spec.name for spec in app.state.demos)
+    live = {spec.name for spec in app.state.demos}
+    app.state.planned_demos = tuple(spec for spec in PLANNED if spec.name not in live)
+    app.state.templates = make_templates((*app.state.demos, *app.state.planned_demos))
+    app.state.fragments = FragmentCache(app.state.templates)
     app.state.job_pool = _job_dispatcher(settings, app.state.sessions, app.state.demos)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for spec in app.state.demos:  # each demo's widget script and the files it shows
+        if spec.page_dir:
+            app.mount(f"/demo-assets/{spec.name}", StaticFiles(directory=spec.page_dir), name=f"demo-{spec.name}")
     register_error_handlers(app)
-    for router in routes.ROUTERS:
+    for router in routes.API_ROUTERS:
         app.include_router(router)
+    for router in routes.PAGE_ROUTERS:
+        app.include_router(router, dependencies=[RESOLVE_VIEWER])
     return app
 
 
-def _job_dispatcher(settings: Settings, sessions, demos: tuple[DemoSpec, ...]):  # noqa: ANN001, ANN202
+def _job_dispatcher(settings: Settings, sessions: sessionmaker[Session],
+                    demos: tuple[DemoSpec, ...]) -> JobDispatcher | None:
     """What runs demo jobs: Celery workers (this process sends them and imports no torch), or
     a thread pool in this process (inline). None while no demo is registered."""
     if not demos:

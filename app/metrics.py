@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from time import perf_counter
 
-from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily
+
+from app.services.job_queue import job_figures
 
 HTTP_REQUESTS = Counter(
     "marginalia_http_requests_total", "HTTP requests served", ["method", "route", "status"]
@@ -32,16 +34,16 @@ def record_model_load(demo: str, seconds: float) -> None:
 class MetricsMiddleware:
     """Pure ASGI (not BaseHTTPMiddleware, which costs a task per request on the hot path)."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001 - any ASGI app
+    def __init__(self, app) -> None:  # any ASGI app
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start, status = perf_counter(), 500
 
-        async def send_and_note_status(message) -> None:  # noqa: ANN001
+        async def send_and_note_status(message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -55,7 +57,7 @@ class MetricsMiddleware:
             HTTP_LATENCY.labels(route).observe(perf_counter() - start)
 
 
-def _route_label(scope) -> str:  # noqa: ANN001
+def _route_label(scope) -> str:
     # Label by route template, not raw path, so label cardinality stays bounded.
     route = scope.get("route")
     if route is not None:
@@ -70,14 +72,10 @@ class JobsCollector:
     """Job figures read from the jobs table at scrape time: the table is the one place that
     sees jobs of every backend and every worker process (Celery workers have no /metrics)."""
 
-    def __init__(self) -> None:
-        self.sessions = None  # set by the app factory
+    def __init__(self, sessions) -> None:  # a sessionmaker
+        self.sessions = sessions
 
-    def collect(self):  # noqa: ANN201 - prometheus_client's collector protocol
-        if self.sessions is None:
-            return
-        from app.services.job_queue import job_figures  # here: the metrics module loads first
-
+    def collect(self):  # prometheus_client's collector protocol
         with self.sessions() as session:
             counts, depth, durations = job_figures(session)
         jobs = GaugeMetricFamily("marginalia_jobs", "Jobs kept, by demo and status", labels=["demo", "status"])
@@ -93,5 +91,9 @@ class JobsCollector:
         yield latency
 
 
-JOBS = JobsCollector()
-REGISTRY.register(JOBS)
+def exposition(sessions) -> bytes:  # a sessionmaker
+    """/metrics: the process-wide figures, then the job figures of this app's database (a
+    registry of its own per scrape, so no module global points at one app's database)."""
+    jobs = CollectorRegistry(auto_describe=False)
+    jobs.register(JobsCollector(sessions))
+    return generate_latest(REGISTRY) + generate_latest(jobs)

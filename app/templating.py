@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from markupsafe import Markup
 
-from app.auth import SESSION_COOKIE, bearer_token, resolve_viewer
-from app.demo_catalog import DEMOS_BY_NAME
+from models.spec import DemoSpec
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = ROOT / "templates"
@@ -51,18 +51,18 @@ class FragmentCache:
 
 
 def _viewer_context(request: Request) -> dict:
-    """Every page's header shows who is signed in, and forms carry the CSRF token. Readers
-    without a session cookie cost no database query."""
-    viewer = getattr(request.state, "viewer", None)
-    if viewer is None and SESSION_COOKIE in request.cookies and bearer_token(request) is None:
-        with request.app.state.sessions() as session:
-            viewer = resolve_viewer(request, session)
-    return {"viewer": viewer, "csrf_token": getattr(request.state, "csrf_token", "")}
+    """Every page's header shows who is signed in (resolved by the page routers' dependency,
+    never here: templates do not query), and forms carry the CSRF token."""
+    return {"viewer": getattr(request.state, "viewer", None), "csrf_token": getattr(request.state, "csrf_token", "")}
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(demos: tuple[DemoSpec, ...] = ()) -> Jinja2Templates:
+    """The environment for one app: its templates, plus each demo's widget folder under the
+    demo's name ("colorization/widget.html"), and `demos_by_name` for the demos it knows."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR), context_processors=[_viewer_context])
     env = templates.env
+    widgets = {spec.name: FileSystemLoader(str(spec.page_dir)) for spec in demos if spec.page_dir}
+    env.loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES_DIR)), PrefixLoader(widgets)])
     env.filters["authors"] = format_authors
-    env.globals.update(demos_by_name=DEMOS_BY_NAME, katex=KATEX, query_string=query_string)
+    env.globals.update(demos_by_name={spec.name: spec for spec in demos}, katex=KATEX, query_string=query_string)
     return templates

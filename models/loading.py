@@ -3,7 +3,7 @@
 `ModelCache.get(spec)` imports the spec's entry point and calls it with the verified weight
 paths and the device, puts the network in eval mode, and keeps it for the life of the
 process. Concurrent first calls for one demo load it once (a lock per demo); other demos load
-in parallel. Callers run the network under `torch.inference_mode()` (`infer` does that).
+in parallel. Callers run the network under `torch.inference_mode()`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import torch
 
-from models.registry import DemoSpec, WeightsFile, resolve_entry_point
+from models.spec import DemoSpec, WeightsFile, resolve_entry_point
 
 
 class WeightsError(RuntimeError):
@@ -100,8 +99,3 @@ class ModelCache:
             self._on_load(spec.name, time.perf_counter() - started)
         return model
 
-
-def infer(model: torch.nn.Module, *inputs: Any) -> Any:
-    """Run a loaded network without autograd bookkeeping."""
-    with torch.inference_mode():
-        return model(*inputs)

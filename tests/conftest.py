@@ -53,7 +53,7 @@ def write_paper(folder: Path, slug: str, text: str) -> Path:
     return path
 
 
-def account_maker(client):  # noqa: ANN001, ANN201
+def account_maker(client):
     """make(name, admin=False) -> API headers with a fresh token for a new user of `client`'s
     app (created through the services, in the app's own database)."""
     from app.services.accounts import create_user

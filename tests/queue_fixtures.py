@@ -30,7 +30,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(condition, timeout: float = 30.0, what: str = "a condition"):  # noqa: ANN001
+def wait_until(condition, timeout: float = 30.0, what: str = "a condition"):
     deadline = time.monotonic() + timeout
     while not (value := condition()):
         if time.monotonic() > deadline:

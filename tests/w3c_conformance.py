@@ -50,7 +50,7 @@ from referencing.jsonschema import DRAFT4
 
 SUITE_ENV = "W3C_ANNOTATION_MODEL_DIR"
 _REPO = Path(__file__).resolve().parent.parent
-_SUITE_IN_SHARED = Path("shared", "conformance", "annotation-model")
+_VENDORED_SUITE = _REPO / "tests" / "conformance" / "annotation-model"
 
 ANNOTATION_MUSTS = (
     "annotations/annotationMusts.test",
@@ -177,9 +177,9 @@ def load_suite(root: Path | str | None = None) -> Suite:
 
 
 def find_suite_root() -> Path | None:
-    """The suite folder from $W3C_ANNOTATION_MODEL_DIR or the shared/ folder, if any."""
+    """The suite folder from $W3C_ANNOTATION_MODEL_DIR, else the copy vendored in tests/."""
     candidates = [Path(os.environ[SUITE_ENV])] if os.environ.get(SUITE_ENV) else []
-    candidates += [_REPO / _SUITE_IN_SHARED, _REPO.parent / _SUITE_IN_SHARED]
+    candidates += [_VENDORED_SUITE]
     return next((c for c in candidates if c.is_dir()), None)
 
 

@@ -28,7 +28,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API connection
+def _tune_sqlite(dbapi_connection, _record) -> None:  # DB-API connection
     # WAL (set in make_engine) lets readers (every page view) run while a writer (reindex,
     # annotations) commits; NORMAL sync is durable across application crashes under WAL.
     cursor = dbapi_connection.cursor()

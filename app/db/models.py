@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from app.db.values import Visibility
+
 
 class Base(DeclarativeBase):
     pass
@@ -145,7 +147,7 @@ class Annotation(Base):
     motivation: Mapped[str] = mapped_column(String(20))
     body_markdown: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str] = mapped_column(Text, default="")
-    visibility: Mapped[str] = mapped_column(String(10), default="private", index=True)
+    visibility: Mapped[str] = mapped_column(String(10), default=Visibility.PRIVATE, index=True)
     quote_exact: Mapped[str | None] = mapped_column(Text)
     quote_prefix: Mapped[str | None] = mapped_column(Text)
     quote_suffix: Mapped[str | None] = mapped_column(Text)
@@ -189,7 +191,7 @@ class Job(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # uuid4 hex: unguessable
     demo: Mapped[str] = mapped_column(String(50), index=True)
-    status: Mapped[str] = mapped_column(String(10), index=True)  # queued, running, done, failed
+    status: Mapped[str] = mapped_column(String(10), index=True)  # a JobStatus
     progress: Mapped[float] = mapped_column(default=0.0)
     submitter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     client: Mapped[str] = mapped_column(String(80), index=True)  # for per-client rate limits

@@ -10,9 +10,8 @@ reads as the TeX source when scripts are off or a command is unknown).
 
 from __future__ import annotations
 
-from html import escape
-
 import importlib
+from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
@@ -92,13 +91,13 @@ def _bracket_block(state: StateBlock, start_line: int, end_line: int, silent: bo
 def use_math_renderers(md: MarkdownIt) -> None:
     """One HTML shape for every math token, whichever plugin made it."""
 
-    def inline(self, tokens, idx, options, env):  # noqa: ANN001 - markdown-it signature
+    def inline(self, tokens, idx, options, env):  # markdown-it signature
         return render_inline_math(tokens[idx].content)
 
-    def display(self, tokens, idx, options, env):  # noqa: ANN001
+    def display(self, tokens, idx, options, env):
         return render_display_math(tokens[idx].content)
 
-    def inline_display(self, tokens, idx, options, env):  # noqa: ANN001
+    def inline_display(self, tokens, idx, options, env):
         return render_inline_display_math(tokens[idx].content)
 
     for name in INLINE_TOKENS:

@@ -59,7 +59,7 @@ def heading_slug(title: str) -> str:
     return "-".join(words) or "section"
 
 
-def _alignment_to_class(state) -> None:  # noqa: ANN001 - markdown-it core state
+def _alignment_to_class(state) -> None:  # markdown-it core state
     # Table alignment arrives as an inline style; the sanitizer allows no style attribute
     # (CSS can exfiltrate), so turn it into one of three allowed classes instead.
     for token in state.tokens:

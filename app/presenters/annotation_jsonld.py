@@ -89,7 +89,7 @@ def _target(annotation: Annotation, base: str) -> dict | str:
     return {"source": f"{base}/papers/{annotation.paper_slug}", "selector": selectors}
 
 
-def present_page(page: Page[Annotation], base: str, page_url) -> dict:  # noqa: ANN001
+def present_page(page: Page[Annotation], base: str, page_url) -> dict:
     """An AnnotationPage that says which collection it is part of. `page_url(n)` builds the
     IRI of page n with the request's filters."""
     document = {
@@ -107,7 +107,7 @@ def present_page(page: Page[Annotation], base: str, page_url) -> dict:  # noqa: 
     return document
 
 
-def present_collection(page: Page[Annotation], base: str, page_url) -> dict:  # noqa: ANN001
+def present_collection(page: Page[Annotation], base: str, page_url) -> dict:
     """The container: an AnnotationCollection holding its first page inline."""
     first = present_page(page, base, page_url)
     first.pop("@context")

@@ -1,8 +1,23 @@
 """HTTP routes: thin handlers that parse, call one service, and render or serialize."""
 
-from app.routes import account_pages, api_account, api_annotation_io, api_annotations, api_demos, stream_pages, api_docs, api_papers, api_search, demo_pages, health, library, paper_page, search_page
+from app.routes import (
+    account_pages,
+    api_account,
+    api_annotation_io,
+    api_annotations,
+    api_demos,
+    api_docs,
+    api_papers,
+    api_search,
+    demo_pages,
+    health,
+    library,
+    paper_page,
+    search_page,
+    stream_pages,
+)
 
-ROUTERS = (
+API_ROUTERS = (
     health.router,
     api_docs.router,
     api_papers.router,
@@ -11,6 +26,10 @@ ROUTERS = (
     api_annotations.router,
     api_search.router,
     api_demos.router,
+)
+
+# HTML pages: app.main includes them with the dependency that resolves who is signed in.
+PAGE_ROUTERS = (
     library.router,
     paper_page.router,
     search_page.router,

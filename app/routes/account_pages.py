@@ -1,17 +1,14 @@
 """Sign up, log in, log out, and the settings page with API tokens."""
 
-from typing import Annotated, Any
-from urllib.parse import quote
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import CSRF_COOKIE, SESSION_COOKIE
-from app.deps import CSRF, SessionDep, TemplatesDep, ViewerDep
+from app.deps import CSRF, LIMIT_IMPORT_SIZE, ImportDocumentDep, PageUserDep, SessionDep, TemplatesDep, base_url
 from app.services import credentials
 from app.services.accounts import AccountError, LoginThrottled, authenticate, create_user
-from app.routes.api_annotation_io import limit_import_size, uploaded_json
-from app.routes.api_annotations import base_url
 from app.services.annotation_import import InvalidImport, import_annotations
 from app.services.credentials import SESSION_LIFETIME
 
@@ -24,7 +21,7 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/"
 
 
-def _signed_in_response(request: Request, session, user, target: str) -> Response:  # noqa: ANN001
+def _signed_in_response(request: Request, session, user, target: str) -> Response:
     response = RedirectResponse(_safe_next(target), status_code=303)
     secure = request.url.scheme == "https"
     response.set_cookie(SESSION_COOKIE, credentials.start_session(session, user), httponly=True,
@@ -33,7 +30,7 @@ def _signed_in_response(request: Request, session, user, target: str) -> Respons
     return response
 
 
-def _form(request: Request, templates, template: str, status: int = 200, **context) -> Response:  # noqa: ANN001
+def _form(request: Request, templates, template: str, status: int = 200, **context) -> Response:
     return templates.TemplateResponse(request, template, context, status_code=status)
 
 
@@ -84,36 +81,28 @@ def logout(request: Request, session: SessionDep):
 
 
 @router.get("/settings", response_class=HTMLResponse)
-def settings_page(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep):
-    if viewer is None:
-        return RedirectResponse(f"/login?next={quote('/settings')}", status_code=303)
+def settings_page(request: Request, session: SessionDep, templates: TemplatesDep, viewer: PageUserDep):
     tokens = credentials.list_tokens(session, viewer)
     return _form(request, templates, "settings.html", tokens=tokens)
 
 
 @router.post("/settings/tokens", dependencies=[CSRF])
-def create_token(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep,
+def create_token(request: Request, session: SessionDep, templates: TemplatesDep, viewer: PageUserDep,
                  name: Annotated[str, Form(max_length=80)] = "token"):
-    if viewer is None:
-        return RedirectResponse("/login?next=/settings", status_code=303)
     token, secret = credentials.create_token(session, viewer, name)
     tokens = credentials.list_tokens(session, viewer)
     return _form(request, templates, "settings.html", 201, tokens=tokens, new_secret=secret, new_token=token)
 
 
 @router.post("/settings/tokens/{token_id}/revoke", dependencies=[CSRF])
-def revoke_token(token_id: int, session: SessionDep, viewer: ViewerDep):
-    if viewer is None:
-        return RedirectResponse("/login?next=/settings", status_code=303)
+def revoke_token(token_id: int, session: SessionDep, viewer: PageUserDep):
     credentials.revoke_token(session, viewer, token_id)  # someone else's id: nothing happens
     return RedirectResponse("/settings", status_code=303)
 
 
-@router.post("/settings/import", dependencies=[Depends(limit_import_size), CSRF])
-def import_notes(request: Request, session: SessionDep, templates: TemplatesDep, viewer: ViewerDep,
-                 document: Annotated[Any, Depends(uploaded_json)]):
-    if viewer is None:
-        return RedirectResponse("/login?next=/settings", status_code=303)
+@router.post("/settings/import", dependencies=[LIMIT_IMPORT_SIZE, CSRF])
+def import_notes(request: Request, session: SessionDep, templates: TemplatesDep, viewer: PageUserDep,
+                 document: ImportDocumentDep):
     try:
         report = import_annotations(session, viewer, document, base_url=base_url(request))
     except InvalidImport as exc:

@@ -15,24 +15,29 @@ from urllib.parse import urlencode
 import orjson
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 
-from app.deps import CSRF, SessionDep, UserDep, ViewerDep
+from app.deps import CSRF, SessionDep, UserDep, ViewerDep, base_url
 from app.presenters.annotation_jsonld import (
-    JSONLD_MEDIA_TYPE, etag, present_annotation, present_collection, present_page,
+    JSONLD_MEDIA_TYPE,
+    etag,
+    present_annotation,
+    present_collection,
+    present_page,
 )
 from app.schemas.annotations import AnnotationIn, AnnotationPatch, InvalidAnnotation, draft_from, parse_bodies
 from app.schemas.common import PageNumber
 from app.services.annotation_read import AnnotationFilters, get_visible, list_visible_rows
 from app.services.annotation_write import (
-    AnnotationNotFound, NotAllowed, StaleWrite, create_annotation, delete_annotation, set_hidden,
+    AnnotationNotFound,
+    NotAllowed,
+    StaleWrite,
+    create_annotation,
+    delete_annotation,
+    set_hidden,
     update_annotation,
 )
 
 router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"])
 _ALLOW = "GET, HEAD, OPTIONS, POST"
-
-
-def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
 
 
 def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> Response:
@@ -98,7 +103,7 @@ def item(annotation_id: str, request: Request, session: SessionDep, viewer: View
                   headers={"ETag": etag(annotation), "Allow": "GET, HEAD, PUT, PATCH, DELETE"})
 
 
-def _write(request: Request, change) -> Response:  # noqa: ANN001 - a callable doing the write
+def _write(request: Request, change) -> Response:  # a callable doing the write
     try:
         annotation = change()
     except AnnotationNotFound as exc:
@@ -115,7 +120,7 @@ def _write(request: Request, change) -> Response:  # noqa: ANN001 - a callable d
 @router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility")
 async def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
             if_match: Annotated[str | None, Header()] = None) -> Response:
-    def change():  # noqa: ANN202
+    def change():
         comment, tags = parse_bodies(payload.body)
         return update_annotation(session, user, annotation_id, comment=comment, tags=tags,
                                  visibility=payload.visibility, if_match=_version(if_match))
@@ -125,7 +130,7 @@ async def replace(annotation_id: str, payload: AnnotationIn, request: Request, s
 @router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility")
 async def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
           if_match: Annotated[str | None, Header()] = None) -> Response:
-    def change():  # noqa: ANN202
+    def change():
         comment = tags = None
         if payload.body is not None:
             comment, tags = parse_bodies(payload.body)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 
-from app.deps import SessionDep, ViewerDep
+from app.deps import SessionDep, ViewerDep, base_url
 from app.schemas.common import PageNumber, PerPage
 from app.schemas.papers import AnnotationHitOut, AnnotationResultsOut, SearchOut, SearchResultOut
 from app.services.annotation_search import search_annotations
@@ -25,7 +25,7 @@ def search(
 ) -> SearchOut:
     found = search_papers(session, q, page=page, per_page=per_page)
     notes = search_annotations(session, viewer, q, page=page, per_page=per_page)
-    base = str(request.base_url).rstrip("/")
+    base = base_url(request)
     return SearchOut(
         query=q, total=found.total, page=found.page, per_page=found.per_page,
         results=[SearchResultOut.of(hit) for hit in found.items],

@@ -1,11 +1,12 @@
 """Liveness, readiness and Prometheus metrics."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.deps import SessionDep
+from app.metrics import exposition
 from app.services.paper_read import count_papers
 
 router = APIRouter(tags=["operations"])
@@ -26,5 +27,5 @@ def readyz(session: SessionDep) -> Response:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-async def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+def metrics(request: Request) -> Response:  # sync: it reads the jobs table
+    return Response(exposition(request.app.state.sessions), media_type=CONTENT_TYPE_LATEST)

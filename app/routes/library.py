@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BeforeValidator
 
 from app.deps import SessionDep, SettingsDep, TemplatesDep, ViewerDep
-from app.services.annotation_read import AnnotationFilters, list_visible
 from app.schemas.common import PageNumber, YearFilter, blank_is_none
+from app.services.annotation_read import AnnotationFilters, list_visible
 from app.services.paper_read import PaperSort, list_papers, list_tags, list_years
 from app.services.tag_read import tag_is_visible
 

@@ -17,8 +17,6 @@ async def paper_page(
     paper = catalog.get(slug)
     if paper is None:
         raise HTTPException(404, f"There is no summary called “{slug}”.")
-    # the demos this server runs are fixed for the life of the app, so they may sit in the cache
-    running = request.app.state.demo_names
-    main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper,
-                                 running_demos=running)
+    # the demos (widgets in the margin) are fixed for the life of the app, so they may sit in the cache
+    main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper)
     return templates.TemplateResponse(request, "paper.html", {"paper": paper, "main_html": main_html})

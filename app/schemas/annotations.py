@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from app.db.values import Visibility
 
 MAX_TAGS = 20
 MAX_COMMENT = 20_000
@@ -18,7 +19,6 @@ MAX_QUOTE = 4_000
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+.-]{0,49}$")
 _ANNOTATION_IRI = re.compile(r"(?:^|/annotations/)([0-9a-f]{32})/?$")
 
-Visibility = Literal["private", "public"]
 
 
 class InvalidAnnotation(ValueError):
@@ -56,7 +56,7 @@ class AnnotationIn(BaseModel):
     motivation: str | None = None
     body: list[BodyIn] | BodyIn | None = None
     target: TargetIn | str | list[TargetIn | str]
-    visibility: Visibility = "private"
+    visibility: Visibility = Visibility.PRIVATE
 
     @model_validator(mode="after")
     def _one_target(self) -> AnnotationIn:

@@ -1,14 +1,13 @@
-"""JSON shapes of papers, tags and search results."""
+"""JSON shapes of papers, tags and search results.
+
+Schemas sit below the services: `.of()` reads the services' results by their attributes
+(a paging.Page, a TagCount, a SearchHit, an AnnotationHit) without importing them."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
 from app.db.models import Paper
-from app.services.paging import Page
-from app.services.paper_read import TagCount
-from app.services.annotation_search import AnnotationHit
-from app.services.search import SearchHit
 
 
 class PaperSummaryOut(BaseModel):
@@ -68,7 +67,7 @@ class PaperListOut(BaseModel):
     pages: int
 
     @classmethod
-    def of(cls, page: Page[Paper]) -> PaperListOut:
+    def of(cls, page) -> PaperListOut:  # a services.paging.Page of papers
         return cls(
             items=[PaperSummaryOut.of(p) for p in page.items], total=page.total,
             page=page.page, per_page=page.per_page, pages=page.pages,
@@ -81,7 +80,7 @@ class TagOut(BaseModel):
     url: str
 
     @classmethod
-    def of(cls, tag: TagCount) -> TagOut:
+    def of(cls, tag) -> TagOut:  # a services.paper_read.TagCount
         return cls(name=tag.name, papers=tag.papers, url=f"/tags/{tag.name}")
 
 
@@ -92,7 +91,7 @@ class SearchResultOut(BaseModel):
     score: float
 
     @classmethod
-    def of(cls, hit: SearchHit) -> SearchResultOut:
+    def of(cls, hit) -> SearchResultOut:  # a services.search.SearchHit
         return cls(paper=PaperSummaryOut.of(hit.paper), snippet=hit.snippet_html, score=hit.score)
 
 
@@ -104,7 +103,7 @@ class AnnotationHitOut(BaseModel):
     snippet: str  # HTML: escaped text with <mark> around matched words
 
     @classmethod
-    def of(cls, hit: AnnotationHit, base: str) -> AnnotationHitOut:
+    def of(cls, hit, base: str) -> AnnotationHitOut:  # a services.annotation_search.AnnotationHit
         a = hit.annotation
         return cls(id=f"{base}/api/v1/annotations/{a.id}", paper=a.paper.slug, creator=a.creator.name,
                    quote=a.quote_exact, snippet=hit.snippet_html)

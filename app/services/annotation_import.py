@@ -25,8 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db.models import Annotation, Paper, User
+from app.db.values import Visibility
 from app.schemas.annotations import (
-    AnnotationDraft, AnnotationIn, InvalidAnnotation, draft_from, paper_slug_from, parent_id_from,
+    AnnotationDraft,
+    AnnotationIn,
+    InvalidAnnotation,
+    draft_from,
+    paper_slug_from,
+    parent_id_from,
 )
 from app.services.annotation_read import get_visible
 from app.services.annotation_write import create_annotation
@@ -143,7 +149,7 @@ def _from_w3c(raw: dict, ids: set[str]) -> _Item:
     body = raw.get("body")
     if body is None and isinstance(raw.get("bodyValue"), str):
         body = {"type": "TextualBody", "value": raw["bodyValue"]}
-    payload = {"body": body, "visibility": raw.get("visibility", "private")}
+    payload = {"body": body, "visibility": raw.get("visibility", Visibility.PRIVATE)}
     item = _Item(original, payload, created=_parse_time(raw.get("created")))
     if raw.get("deleted") is True:
         return replace(item, problem="a deleted annotation (kept only as a stub for its replies)")
@@ -180,7 +186,7 @@ def _from_hypothesis(row: dict) -> _Item:
     permissions = row.get("permissions") if isinstance(row.get("permissions"), dict) else {}
     read = permissions.get("read") or []
     # Group and only-me notes become private: we have no groups, and private never leaks.
-    payload = {"body": body, "visibility": "public" if _WORLD in read else "private"}
+    payload = {"body": body, "visibility": Visibility.PUBLIC if _WORLD in read else Visibility.PRIVATE}
     references = [ref for ref in row.get("references") or [] if isinstance(ref, str)]
     item = _Item(_original_id(row), payload, created=_parse_time(row.get("created")), foreign=True)
     if references:  # the thread's ancestors, root first: the last one is the parent

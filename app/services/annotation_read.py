@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.db.models import Annotation, Paper, Tag, User, annotation_tags
+from app.db.values import Visibility
 from app.services.paging import Page
 from app.services.search import build_match_query
 
@@ -21,12 +22,12 @@ from app.services.search import build_match_query
 def visible_to(viewer: User | None) -> ColumnElement[bool]:
     """Public and not hidden: everyone. Own annotations (hidden ones too): their author.
     Hidden public ones: admins as well."""
-    shown_publicly = and_(Annotation.visibility == "public", Annotation.hidden.is_(False))
+    shown_publicly = and_(Annotation.visibility == Visibility.PUBLIC, Annotation.hidden.is_(False))
     if viewer is None:
         return shown_publicly
     own = Annotation.creator_id == viewer.id
     if viewer.is_admin:
-        return or_(own, Annotation.visibility == "public")
+        return or_(own, Annotation.visibility == Visibility.PUBLIC)
     return or_(own, shown_publicly)
 
 
@@ -141,11 +142,11 @@ def _conditions(session: Session, viewer: User | None, filters: AnnotationFilter
     if filters.user:
         name = filters.user.strip().lower()
         conditions.append(Annotation.creator_id == select(User.id).where(User.name == name).scalar_subquery())
-    if filters.visibility == "public":
-        conditions.append(Annotation.visibility == "public")
-    elif filters.visibility == "private":
+    if filters.visibility == Visibility.PUBLIC:
+        conditions.append(Annotation.visibility == Visibility.PUBLIC)
+    elif filters.visibility == Visibility.PRIVATE:
         owner = Annotation.creator_id == viewer.id if viewer else false()
-        conditions.append(and_(Annotation.visibility == "private", owner))
+        conditions.append(and_(Annotation.visibility == Visibility.PRIVATE, owner))
     if not filters.include_replies:
         conditions.append(Annotation.parent_id.is_(None))
     if filters.q and filters.q.strip():
@@ -178,8 +179,6 @@ def replies_count(session: Session, viewer: User | None, annotation_ids: list[st
 
 
 def tags_used_by(session: Session, viewer: User | None, user: User) -> list[tuple[str, int]]:
-    from app.db.models import annotation_tags
-
     rows = session.execute(
         select(Tag.name, func.count())
         .join(annotation_tags, annotation_tags.c.tag_id == Tag.id)

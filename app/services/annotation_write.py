@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.models import Annotation, Paper, Tag, User, annotation_tags
+from app.db.values import Visibility
 from app.markdown import render_comment
 from app.schemas.annotations import AnnotationDraft, InvalidAnnotation, paper_slug_from
 from app.services.annotation_read import AnnotationRow, get_visible
-
 
 # Statements built once: building them per call costs more than running them.
 _INSERT_ANNOTATION = insert(Annotation.__table__)
@@ -64,7 +64,7 @@ class _Target(NamedTuple):
 
 
 def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
-                      imported_from: str | None = None, created_at=None) -> CreatedAnnotation:  # noqa: ANN001
+                      imported_from: str | None = None, created_at=None) -> CreatedAnnotation:
     """Store a new annotation and return it as a CreatedAnnotation.
 
     Creating is the API's hottest write. The ORM's unit of work costs about 2 ms per note
@@ -89,8 +89,7 @@ def create_annotation(session: Session, author: User, draft: AnnotationDraft, *,
     connection.execute(_INSERT_ANNOTATION, row)
     if tags:
         connection.execute(_INSERT_TAGS, [{"annotation_id": row["id"], "tag_id": tag.id} for tag in tags])
-    if row["visibility"] == "public":
-        _move_paper_up(session, target.paper_id, target.paper_last_annotated_at, moment)
+    _note_moves_paper_up(session, row["visibility"], target.paper_id, target.paper_last_annotated_at, moment)
     annotation = _created(row, creator_name=author.name, paper_slug=target.paper_slug, tag_names=draft.tags)
     _index(session, annotation, fresh=True)
     session.commit()
@@ -114,8 +113,7 @@ def _reply_target(session: Session, author: User, draft: AnnotationDraft) -> _Ta
     parent = get_visible(session, draft.parent_id, author)
     if parent is None or parent.deleted:
         raise InvalidAnnotation("the annotation you reply to does not exist")
-    # A reply never makes a private thread public.
-    visibility = "private" if parent.visibility == "private" else draft.visibility
+    visibility = reply_visibility(parent.visibility, draft.visibility)
     paper = parent.paper
     return _Target(paper.id, paper.slug, paper.last_annotated_at, {
         "parent_id": parent.id, "visibility": visibility, "quote_exact": None, "quote_prefix": None,
@@ -147,8 +145,9 @@ def update_annotation(session: Session, author: User, annotation_id: str, *, com
                     tuple(annotation.tag_names) if tags is None else tags)
         if annotation.is_reply and not annotation.body_markdown.strip():
             raise InvalidAnnotation("a reply needs some text")
-    if visibility is not None and not (annotation.is_reply and _parent_is_private(session, annotation)):
-        annotation.visibility = visibility
+    if visibility is not None:
+        annotation.visibility = (reply_visibility(_parent_visibility(session, annotation), visibility)
+                                 if annotation.is_reply else visibility)
     if not annotation.is_reply:
         annotation.motivation = ("commenting" if annotation.body_markdown else
                                  "tagging" if annotation.tags else "highlighting")
@@ -209,31 +208,34 @@ def _tag(session: Session, name: str) -> Tag:
     return tag
 
 
-def _parent_is_private(session: Session, reply: Annotation) -> bool:
-    return session.scalar(select(Annotation.visibility).where(Annotation.id == reply.parent_id)) == "private"
+def reply_visibility(parent: str, wanted: str) -> str:
+    """A reply is never more public than its parent: a reply never opens a private thread."""
+    return Visibility.PRIVATE if parent == Visibility.PRIVATE else wanted
 
 
-def _move_paper_up(session: Session, paper_id: int, last_annotated_at: datetime | None,
-                   moment: datetime) -> None:
-    """"Recently annotated" order: never backwards (an imported note keeps its old date).
+def _parent_visibility(session: Session, reply: Annotation) -> str:
+    return session.scalar(select(Annotation.visibility).where(Annotation.id == reply.parent_id))
+
+
+def _note_moves_paper_up(session: Session, visibility: str, paper_id: int, last_annotated_at: datetime | None,
+                         moment: datetime) -> None:
+    """A public note moves its paper up "recently annotated"; a private one does not, since
+    that order is public. Never backwards: an imported note keeps its old date.
 
     `last_annotated_at` was read in this transaction and the order only ever moves forward,
     so when it is already as recent as `moment` the UPDATE would change nothing; otherwise
     the WHERE clause decides, against the row itself.
     """
-    if last_annotated_at is not None and last_annotated_at >= moment:
+    if visibility != Visibility.PUBLIC or (last_annotated_at is not None and last_annotated_at >= moment):
         return
     session.connection().execute(_MOVE_PAPER_UP, {"paper": paper_id, "moment": moment})
 
 
 def _touch_paper(session: Session, annotation: Annotation) -> None:
-    # Only public notes move a paper up "recently annotated": that order is public. Never
-    # backwards: an imported note keeps its old date.
     paper = annotation.paper
-    if annotation.visibility == "public" and (
-        paper.last_annotated_at is None or paper.last_annotated_at < annotation.modified_at
-    ):
-        paper.last_annotated_at = annotation.modified_at
+    session.flush()  # the annotation's own changes first, then the paper's row by statement
+    _note_moves_paper_up(session, annotation.visibility, paper.id, paper.last_annotated_at, annotation.modified_at)
+    session.expire(paper, ["last_annotated_at"])  # re-read after the statement, not the stale value
 
 
 def _index(session: Session, annotation: Annotation | CreatedAnnotation, *, fresh: bool = False) -> None:

@@ -23,6 +23,6 @@ def check_content(folder: Path) -> ContentCheck:
             render_markdown(load_paper(path).body)
         except ContentError as exc:
             result.failures[path] = str(exc)
-        except Exception as exc:  # noqa: BLE001 - any renderer crash is this file's error
+        except Exception as exc:  # any renderer crash is this file's error
             result.failures[path] = f"cannot render: {exc.__class__.__name__}: {exc}"
     return result

@@ -10,8 +10,8 @@ import frontmatter
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from app.demo_catalog import DEMOS_BY_NAME
 from app.markdown.render import content_hash
+from models.registry import known_names
 
 _FIRST_HEADING = re.compile(r"\A\s*#\s+(.+?)\s*#*\s*(?:\n|\Z)")
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+.-]*$")
@@ -50,9 +50,10 @@ class PaperMeta(BaseModel):
     @field_validator("demos")
     @classmethod
     def _demos_are_known(cls, demos: list[str]) -> list[str]:
-        unknown = [demo for demo in demos if demo not in DEMOS_BY_NAME]
+        known = known_names()
+        unknown = [demo for demo in demos if demo not in known]
         if unknown:
-            raise ValueError(f"unknown demos {unknown}; known: {sorted(DEMOS_BY_NAME)}")
+            raise ValueError(f"unknown demos {unknown}; known: {sorted(known)}")
         return demos
 
 

@@ -1,32 +1,93 @@
-"""Submitting a demo job: store the checked uploads, queue the row, hand it to the backend."""
+"""Demo jobs for a caller: submit one (check the inputs against the demo's spec, normalise the
+uploads, store them, queue the row with the checked parameters, hand it to the dispatcher),
+and find one the caller may see."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from app.db.models import Job, User
 from app.services import job_queue
+from app.services.job_dispatch import JobDispatcher, QueueUnreachable
+from app.services.uploads import BadUpload, check_audio, normalize_image
 from app.settings import Settings
-from app.workers.dispatch import QueueUnreachable
-from models.registry import DemoSpec
+from models.spec import DemoSpec, check_inputs
 
 
-def create_job(session: Session, *, spec: DemoSpec, params: dict, uploads: dict[str, bytes],
-               submitter: User | None, client: str, settings: Settings, dispatcher) -> Job:  # noqa: ANN001
-    """Raises job_queue.RateLimited / QueueFull (nothing stored) or QueueUnreachable (the job
-    is recorded as failed with that reason)."""
+@dataclass
+class Submission:
+    """What a request carried: plain values and uploaded bytes, by field name."""
+
+    params: dict = field(default_factory=dict)
+    uploads: dict[str, bytes] = field(default_factory=dict)
+
+
+class RefusedSubmission(Exception):
+    """A submission that cannot run; `status` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str, retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
+
+
+class NoSuchJob(LookupError):
+    pass
+
+
+def check_submission(spec: DemoSpec, submission: Submission) -> Submission:
+    """The checked parameters (defaults filled in) and normalised uploads, or RefusedSubmission
+    (422 for a bad value, 413/415 for a bad upload): nothing is stored before this passes."""
+    unknown = sorted((set(submission.params) | set(submission.uploads)) - set(spec.inputs))
+    if unknown:
+        raise RefusedSubmission(422, f"unknown inputs {unknown}; {spec.name} takes {sorted(spec.inputs)}")
+    try:
+        params = check_inputs(spec, submission.params)
+    except ValueError as exc:
+        raise RefusedSubmission(422, str(exc)) from None
+    missing = [name for name in spec.files if name not in submission.uploads]
+    if missing:
+        raise RefusedSubmission(422, f"missing upload(s) {missing}")
+    uploads = dict(submission.uploads)
+    try:
+        for name in set(uploads) & set(spec.uploads_of("image")):
+            uploads[name] = normalize_image(uploads[name], field=name, max_side=spec.working_size)
+        for name in set(uploads) & set(spec.uploads_of("audio")):
+            uploads[name] = check_audio(uploads[name], field=name, max_seconds=spec.max_audio_seconds,
+                                        rates=spec.audio_rates)
+    except BadUpload as exc:
+        raise RefusedSubmission(exc.status, str(exc)) from None
+    return Submission(params, uploads)
+
+
+def submit_demo(session: Session, *, spec: DemoSpec, submission: Submission, submitter: User | None, client: str,
+                settings: Settings, dispatcher: JobDispatcher) -> Job:
+    """Check, store and queue one run of a demo; RefusedSubmission says why not (429 for a full
+    queue or a busy client, 503 when the queue is unreachable: the job is then recorded as failed)."""
+    checked = check_submission(spec, submission)
+    try:
+        return _create_job(session, spec=spec, checked=checked, submitter=submitter, client=client,
+                           settings=settings, dispatcher=dispatcher)
+    except (job_queue.QueueFull, job_queue.RateLimited) as exc:
+        raise RefusedSubmission(429, str(exc), exc.retry_after) from None
+    except QueueUnreachable as exc:
+        raise RefusedSubmission(503, str(exc), 30) from None
+
+
+def _create_job(session: Session, *, spec: DemoSpec, checked: Submission, submitter: User | None, client: str,
+                settings: Settings, dispatcher: JobDispatcher) -> Job:
     job_id = job_queue.new_job_id()
     folder = job_queue.job_folder(settings.data_dir, job_id)
     # Files first: a worker may claim the job the moment its row is queued.
-    for name, data in uploads.items():
+    for name, data in checked.uploads.items():
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"input-{name}").write_bytes(data)
     try:
         job = job_queue.enqueue(
-            session, job_id=job_id, demo=spec.name, params=params,
-            inputs={name: f"input-{name}" for name in uploads}, submitter=submitter, client=client,
+            session, job_id=job_id, demo=spec.name, params=checked.params,
+            inputs={name: f"input-{name}" for name in checked.uploads}, submitter=submitter, client=client,
             max_active=settings.max_active_jobs, per_minute=settings.demo_runs_per_minute,
         )
     except (job_queue.QueueFull, job_queue.RateLimited):
@@ -37,4 +98,13 @@ def create_job(session: Session, *, spec: DemoSpec, params: dict, uploads: dict[
     except QueueUnreachable as exc:
         job_queue.fail_job(session, job.id, str(exc))
         raise
+    return job
+
+
+def owned_job(session: Session, job_id: str, viewer: User | None) -> Job:
+    """A signed-in submitter's job is theirs alone; an anonymous one is reachable by its
+    unguessable id. Someone else's job is NoSuchJob, like one that does not exist."""
+    job = job_queue.get_job(session, job_id)
+    if job is None or (job.submitter_id is not None and (viewer is None or viewer.id != job.submitter_id)):
+        raise NoSuchJob(job_id)
     return job

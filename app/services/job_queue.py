@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from app.clock import utcnow
 from app.db.models import Job, User
+from app.db.values import ACTIVE_JOB_STATUSES, FINISHED_JOB_STATUSES, JobStatus
 
 MAX_ATTEMPTS = 2  # a job interrupted by a restart is retried once, then failed with the reason
-ACTIVE = ("queued", "running")
 
 
 class QueueFull(Exception):
@@ -43,10 +43,10 @@ def enqueue(session: Session, *, job_id: str, demo: str, params: dict, inputs: d
         Job.client == client, Job.created_at >= utcnow() - timedelta(minutes=1))) or 0
     if recent >= per_minute:
         raise RateLimited(retry_after=60)
-    active = session.scalar(select(func.count(Job.id)).where(Job.status.in_(ACTIVE))) or 0
+    active = session.scalar(select(func.count(Job.id)).where(Job.status.in_(ACTIVE_JOB_STATUSES))) or 0
     if active >= max_active:
         raise QueueFull(retry_after=5)
-    job = Job(id=job_id, demo=demo, status="queued", progress=0.0, params=params, inputs=inputs,
+    job = Job(id=job_id, demo=demo, status=JobStatus.QUEUED, progress=0.0, params=params, inputs=inputs,
               submitter_id=submitter.id if submitter else None, client=client, files=[], attempts=0,
               created_at=utcnow())
     session.add(job)
@@ -55,10 +55,10 @@ def enqueue(session: Session, *, job_id: str, demo: str, params: dict, inputs: d
 
 
 def claim_next_job(session: Session) -> Job | None:
-    oldest = select(Job.id).where(Job.status == "queued").order_by(Job.created_at).limit(1).scalar_subquery()
+    oldest = select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at).limit(1).scalar_subquery()
     claimed = session.scalar(
-        update(Job).where(Job.id == oldest, Job.status == "queued")
-        .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
+        update(Job).where(Job.id == oldest, Job.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
         .returning(Job.id)
     )
     session.commit()
@@ -70,47 +70,47 @@ def claim_job(session: Session, job_id: str) -> Job | None:
     back here once more; after MAX_ATTEMPTS it is failed with that reason instead."""
     claimed = session.scalar(
         update(Job).where(Job.id == job_id, or_(
-            Job.status == "queued", and_(Job.status == "running", Job.attempts < MAX_ATTEMPTS)))
-        .values(status="running", started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
+            Job.status == JobStatus.QUEUED, and_(Job.status == JobStatus.RUNNING, Job.attempts < MAX_ATTEMPTS)))
+        .values(status=JobStatus.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)
         .returning(Job.id)
     )
     session.commit()
     if claimed:
         return session.get(Job, claimed)
     job = session.get(Job, job_id)
-    if job is not None and job.status == "running":
+    if job is not None and job.status == JobStatus.RUNNING:
         fail_job(session, job_id, f"its worker was lost {job.attempts} times; not retried again")
     return None
 
 
 def report_progress(session: Session, job_id: str, fraction: float) -> None:
-    session.execute(update(Job).where(Job.id == job_id, Job.status == "running")
+    session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING)
                     .values(progress=min(1.0, max(0.0, fraction))))
     session.commit()
 
 
 def complete_job(session: Session, job_id: str, *, result: dict, files: list[str]) -> None:
     session.execute(update(Job).where(Job.id == job_id).values(
-        status="done", progress=1.0, result=result, files=files, finished_at=utcnow(), error=None))
+        status=JobStatus.DONE, progress=1.0, result=result, files=files, finished_at=utcnow(), error=None))
     session.commit()
 
 
 def fail_job(session: Session, job_id: str, reason: str) -> None:
     session.execute(update(Job).where(Job.id == job_id).values(
-        status="failed", error=reason[:2000], finished_at=utcnow()))
+        status=JobStatus.FAILED, error=reason[:2000], finished_at=utcnow()))
     session.commit()
 
 
 def recover_jobs(session: Session) -> tuple[int, int]:
     """After a restart: jobs that were running were cut off. Run them again if they have an
     attempt left, else fail them with that reason. Queued jobs simply stay queued."""
-    cut_off = list(session.scalars(select(Job).where(Job.status == "running")))
+    cut_off = list(session.scalars(select(Job).where(Job.status == JobStatus.RUNNING)))
     retried = failed = 0
     for job in cut_off:
         if job.attempts < MAX_ATTEMPTS:
-            job.status, job.progress, retried = "queued", 0.0, retried + 1
+            job.status, job.progress, retried = JobStatus.QUEUED, 0.0, retried + 1
         else:
-            job.status, job.finished_at, failed = "failed", utcnow(), failed + 1
+            job.status, job.finished_at, failed = JobStatus.FAILED, utcnow(), failed + 1
             job.error = f"interrupted by a restart {job.attempts} times; not retried again"
     session.commit()
     return retried, failed
@@ -120,14 +120,10 @@ def get_job(session: Session, job_id: str) -> Job | None:
     return session.get(Job, job_id)
 
 
-def queue_depth(session: Session) -> int:
-    return session.scalar(select(func.count(Job.id)).where(Job.status == "queued")) or 0
-
-
 def expire_jobs(session: Session, data_dir: Path, *, older_than: timedelta) -> int:
     """Delete finished jobs (rows and files) past the retention period."""
     cutoff = utcnow() - older_than
-    old = list(session.scalars(select(Job).where(Job.status.in_(("done", "failed")), Job.finished_at < cutoff)))
+    old = list(session.scalars(select(Job).where(Job.status.in_(FINISHED_JOB_STATUSES), Job.finished_at < cutoff)))
     for job in old:
         shutil.rmtree(job_folder(data_dir, job.id), ignore_errors=True)
         session.delete(job)
@@ -144,10 +140,10 @@ def job_figures(session: Session, *, recent: int = 10_000) -> tuple[dict, int, d
     counts = {(demo, status): count for demo, status, count in session.execute(
         select(Job.demo, Job.status, func.count(Job.id)).group_by(Job.demo, Job.status))}
     finished = session.execute(
-        select(Job.demo, Job.created_at, Job.finished_at).where(Job.status == "done")
+        select(Job.demo, Job.created_at, Job.finished_at).where(Job.status == JobStatus.DONE)
         .order_by(Job.finished_at.desc()).limit(recent))
     durations: dict[str, list[float]] = {}
     for demo, created, finished_at in finished:
         durations.setdefault(demo, []).append((finished_at - created).total_seconds())
-    depth = sum(count for (demo, status), count in counts.items() if status == "queued")
+    depth = sum(count for (demo, status), count in counts.items() if status == JobStatus.QUEUED)
     return counts, depth, durations

@@ -8,14 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from models.registry import DemoSpec
-
-# Column headings for the metric keys cards use; an unknown key is shown as it is.
-METRIC_LABELS = {
-    "auc": "AuC of ab error, 0-150",
-    "mean_chroma": "mean chroma",
-    "colourfulness": "colourfulness",
-}
+from models.spec import DemoSpec
 
 
 @dataclass(frozen=True)
@@ -29,7 +22,7 @@ class CardFigures:
 
 
 @lru_cache(maxsize=32)
-def _read(path: Path, modified: float) -> dict | None:  # noqa: ARG001 - `modified` keys the cache
+def _read(path: Path, modified: float) -> dict | None:  # `modified` keys the cache
     try:
         card = json.loads(path.read_text())
     except (OSError, ValueError):
@@ -38,10 +31,8 @@ def _read(path: Path, modified: float) -> dict | None:  # noqa: ARG001 - `modifi
 
 
 def model_card(spec: DemoSpec | None) -> dict | None:
-    if spec is None or not spec.weights:
-        return None
-    path = spec.weights[0].location.with_name("card.json")
-    return _read(path, path.stat().st_mtime) if path.is_file() else None
+    path = spec.card_path if spec is not None else None
+    return _read(path, path.stat().st_mtime) if path is not None and path.is_file() else None
 
 
 def _summary(card: dict) -> str:
@@ -72,7 +63,7 @@ def card_figures(spec: DemoSpec | None) -> CardFigures | None:
     keys = list(next(iter(table.values())))
     return CardFigures(
         summary=_summary(card),
-        headings=[METRIC_LABELS.get(key, key) for key in keys],
+        headings=[spec.card_labels.get(key, key) for key in keys],  # an unknown key is shown as it is
         rows=[(name.replace("_", " "), [figures.get(key, "") for key in keys]) for name, figures in table.items()],
         reading=str(card.get("reading", "")),
     )

@@ -12,7 +12,6 @@ from app.db.models import Paper, Tag, paper_tags
 from app.services.paging import Page
 from app.services.search import matching_paper_ids
 
-
 LIVE = Paper.removed_at.is_(None)  # withdrawn papers (file deleted) leave every listing
 
 

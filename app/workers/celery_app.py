@@ -12,8 +12,8 @@ from celery import Celery
 from kombu.exceptions import OperationalError
 from redis.exceptions import RedisError
 
+from app.services.job_dispatch import QueueUnreachable
 from app.settings import Settings
-from app.workers.dispatch import QueueUnreachable
 
 RUN_JOB = "marginalia.run_job"
 

@@ -10,9 +10,9 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.metrics import record_model_load
 from app.services import job_queue
-from app.services.job_runner import run_job
 from app.settings import Settings
 from app.workers.celery_app import RUN_JOB, make_celery
+from app.workers.job_runner import run_job
 from models.loading import ModelCache, configure_threads, resolve_device
 from models.registry import load_specs
 

@@ -13,9 +13,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import job_queue
-from app.services.job_runner import run_job
+from app.workers.job_runner import run_job
 from models.loading import ModelCache
-from models.registry import DemoSpec
+from models.spec import DemoSpec
 
 log = logging.getLogger("marginalia.jobs")
 
@@ -44,7 +44,7 @@ class InlineWorkerPool:
             self._threads.append(thread)
         self._wake.set()
 
-    def submit(self, job_id: str) -> None:  # noqa: ARG002 - the job is already a queued row
+    def submit(self, job_id: str) -> None:  # the job is already a queued row
         """A job was queued: wake an idle worker now instead of at its next poll."""
         self._wake.set()
 

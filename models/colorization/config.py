@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.colorization.params import TEMPERATURE
+
 OFFICIAL_NUM_BINS = 313  # output bins of the released ECCV16 checkpoint (richzhang/colorization)
 
 
@@ -13,7 +15,7 @@ class ColorizationConfig:
     sigma: float = 5.0  # Gaussian for soft-encoding and for smoothing the prior
     neighbours: int = 5  # bin centres each ab target is spread over
     rebalance_lambda: float = 0.5  # weight of the uniform distribution in the mix (λ)
-    temperature: float = 0.38  # annealed mean: T -> 0 is the mode, T = 1 the mean
+    temperature: float = TEMPERATURE.default  # annealed mean: T -> 0 is the mode, T = 1 the mean
     # Input and output normalisation of the official port: (L - 50) / 100 in, ab * 110 out.
     l_centre: float = 50.0
     l_norm: float = 100.0

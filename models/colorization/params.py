@@ -1,24 +1,24 @@
-"""The colorization demo's parameters, checked the same way by the web process (before a job is
-queued, so a bad value is a 422) and by the worker. No torch here: the web process imports it."""
+"""The colorization demo's one parameter, declared once: the spec's inputs, the page's slider,
+the API description, the check before a job is queued and the worker all read `TEMPERATURE`.
+No torch here: the web process imports it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-DEFAULT_TEMPERATURE = 0.38  # the paper's choice (§3.3)
-TEMPERATURE_RANGE = (0.01, 1.0)  # T -> 0 is the mode, T = 1 the mean; beyond 1 only flattens
+from models.spec import NumberInput
+
+TEMPERATURE = NumberInput(
+    "annealed-mean temperature from 0.01 to 1 (default 0.38): lower is bolder, 1 is the plain mean",
+    default=0.38,  # the paper's choice (§3.3)
+    minimum=0.01,  # T -> 0 is the mode, T = 1 the mean; beyond 1 only flattens
+    maximum=1.0,
+    step=0.01,
+)
+DEFAULT_TEMPERATURE = TEMPERATURE.default
+TEMPERATURE_RANGE = (TEMPERATURE.minimum, TEMPERATURE.maximum)
 
 
 def read_params(params: Mapping[str, object]) -> dict[str, float]:
     """{"temperature": float} from form or JSON values; ValueError says what is wrong."""
-    raw = params.get("temperature", DEFAULT_TEMPERATURE)
-    if raw in ("", None):
-        raw = DEFAULT_TEMPERATURE
-    try:
-        temperature = float(raw)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature must be a number, not {raw!r}") from None
-    low, high = TEMPERATURE_RANGE
-    if not low <= temperature <= high:  # also refuses nan
-        raise ValueError(f"temperature must lie between {low:g} and {high:g}, not {temperature:g}")
-    return {"temperature": temperature}
+    return {"temperature": float(TEMPERATURE.read("temperature", params.get("temperature")))}

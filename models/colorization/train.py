@@ -10,14 +10,15 @@ is exported to models/colorization/weights/ with a model card of validation figu
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -186,7 +187,7 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
     return summary
 
 
-def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_seconds: float) -> None:  # noqa: ANN001
+def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_seconds: float) -> None:
     plan, log, losses = run.plan, run.log, []
     while run.step < plan.steps:
         losses.append(run.train_step())
@@ -243,7 +244,7 @@ def export_weights(run: Run, summary: dict, folder: Path = WEIGHTS_DIR) -> Path:
     (folder / "card.json").write_text(json.dumps(summary, indent=2) + "\n")
     (folder / "README.md").write_text(model_card(summary))
     run.log(f"wrote {target} ({summary['size_mb']} MB, sha256 {summary['sha256']}), card.json and README.md;"
-            " put the sha256 in models/registry.py")
+            " put the sha256 in models/colorization/spec.py")
     return target
 
 
@@ -308,10 +309,25 @@ on disk, register it in a module of your own and point the server at it:
 ```python
 # mydemos.py
 from pathlib import Path
-from models.registry import WeightsFile, colorization_spec
+from models.colorization.spec import colorization_spec
+from models.spec import WeightsFile
 DEMOS = (colorization_spec(WeightsFile(Path("/srv/colorization_release_v2-9b330a0b.pth"), "<its sha256>", "download it")),)
 ```
 
 then `MARGINALIA_DEMO_SPECS=mydemos:DEMOS marginalia serve`. The full network is about 16 times
 slower than this one on a CPU (`make bench` prints both).
 """
+
+
+def cli(argv: list[str]) -> int:
+    """`marginalia train colorization [--run-dir DIR] [--steps N] [--threads N] [--no-export]`."""
+    parser = argparse.ArgumentParser(prog="marginalia train colorization", description=train.__doc__)
+    parser.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
+    parser.add_argument("--steps", type=int, help="training steps (default: the shipped model's)")
+    parser.add_argument("--threads", type=int, help="CPU threads (default 2)")
+    parser.add_argument("--no-export", action="store_true", help="leave models/colorization/weights alone")
+    args = parser.parse_args(argv)
+    defaults = TrainingPlan()
+    plan = TrainingPlan(steps=args.steps or defaults.steps, threads=args.threads or defaults.threads)
+    train(plan, Path(args.run_dir), export=not args.no_export)
+    return 0

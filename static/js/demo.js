@@ -1,12 +1,14 @@
-// Runs a demo in the page: sends the form to the API, shows progress, then the result.
-// Without scripts the form posts to /demos/<name> and lands on the job's own page.
+// The generic demo form (templates/demo.html) in the page: sends the form through the shared job
+// module, shows progress, then the result. Without scripts the form posts to /demos/<name> and
+// lands on the job's own page.
+import { followJob, submitJob } from "/static/js/jobs.js";
+
 const form = document.querySelector("form.demo-form");
 if (form) {
   const output = document.querySelector(".demo-output");
   const bar = output.querySelector(".demo-progress");
   const status = output.querySelector(".demo-status");
   const result = output.querySelector(".demo-result");
-  const csrf = document.querySelector('meta[name="csrf-token"]').content;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -17,12 +19,18 @@ if (form) {
     }
     result.replaceChildren();
     show("Sending…", 0);
-    const response = await fetch(`/api/v1/demos/${form.dataset.demo}`, {
-      method: "POST", body: data, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin",
-    });
-    const job = await response.json();
-    if (!response.ok) return show(job.detail ?? `failed (${response.status})`, null, true);
-    follow(job.url);
+    let job;
+    try {
+      job = await submitJob(form.dataset.demo, data);
+    } catch (refused) {
+      return show(refused.message, null, true); // the server's reason: a bad value, a full queue
+    }
+    try {
+      render(await followJob(job.url, (state, progress) =>
+        show(state === "queued" ? "Waiting for a worker…" : `Running… ${Math.round(progress * 100)}%`, progress)));
+    } catch (failure) {
+      show(`The job failed: ${failure.message}`, null, true);
+    }
   });
 
   function show(text, progress, isError = false) {
@@ -30,16 +38,6 @@ if (form) {
     status.classList.toggle("form-error", isError);
     bar.hidden = progress === null;
     if (progress !== null) bar.value = progress;
-  }
-
-  async function follow(url) {
-    for (;;) {
-      const job = await (await fetch(url, { credentials: "same-origin" })).json();
-      if (job.status === "done") return render(job);
-      if (job.status === "failed") return show(`The job failed: ${job.error}`, null, true);
-      show(job.status === "queued" ? "Waiting for a worker…" : `Running… ${Math.round(job.progress * 100)}%`, job.progress);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
   }
 
   function render(job) {

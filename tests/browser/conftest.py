@@ -36,7 +36,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until(condition, timeout: float = 10.0, what: str = "condition") -> None:  # noqa: ANN001
+def wait_until(condition, timeout: float = 10.0, what: str = "condition") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -46,7 +46,7 @@ PRELUDE = """
 """
 
 
-def run(page: Page, body: str, arg=None):  # noqa: ANN001, ANN201 - JSON in, JSON out
+def run(page: Page, body: str, arg=None):  # JSON in, JSON out
     return page.evaluate(f"async (arg) => {{ {PRELUDE} {body} }}", arg)
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
 
-SAMPLES = Path(__file__).resolve().parents[2] / "static" / "demos" / "colorization"
+SAMPLES = Path(__file__).resolve().parents[2] / "models" / "colorization" / "page" / "samples"
 
 # Mean of max(r, g, b) - min(r, g, b) over the result canvas: 0 for grey, higher for vivid.
 CANVAS_SATURATION = """() => {

@@ -4,8 +4,9 @@ from pathlib import Path
 import pytest
 import torch
 
-from models.loading import ModelCache, WeightsError, configure_threads, infer, resolve_device, sha256_of
-from models.registry import DEMOS, DemoSpec, UnknownDemo, WeightsFile, find_demo
+from models.loading import ModelCache, WeightsError, configure_threads, resolve_device, sha256_of
+from models.registry import DEMOS, UnknownDemo, find_demo
+from models.spec import DemoSpec, WeightsFile
 from tests.models import tiny_net
 
 
@@ -41,7 +42,8 @@ def test_loads_once_even_when_many_threads_ask_at_once(tiny_spec) -> None:
 def test_model_is_in_eval_mode_and_runs_without_autograd(tiny_spec) -> None:
     model = ModelCache(torch.device("cpu")).get(tiny_spec)
     assert not model.training
-    output = infer(model, torch.ones(1, 3))
+    with torch.inference_mode():
+        output = model(torch.ones(1, 3))
     assert output.shape == (1, 2) and not output.requires_grad and output.is_inference()
 
 

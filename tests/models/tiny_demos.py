@@ -5,15 +5,16 @@ remake them with the snippet in tests/models/tiny_net.py if torch's format ever 
 from pathlib import Path
 
 from models import registry
-from models.registry import DemoSpec, WeightsFile
+from models.spec import DemoSpec, FileInput, ValueInput, WeightsFile
 
 _WEIGHTS = (WeightsFile(Path(__file__).with_name("tiny.pt"),
                         "722e76fc527edccc1aa51f5e606dd8daf81f34ad5319f3f23c045cd4684be35a",
                         "python tests/models/tiny_net.py"),)
 _COMMON = {"paper": "wave-toy", "entry_point": "tests.models.tiny_net:load", "weights": _WEIGHTS,
-           "inputs": {"x": "three numbers", "blob": "any file", "seconds": "how long to run",
-                      "image": "a picture", "clip": "a sound"},
-           "image_inputs": ("image",), "audio_inputs": ("clip",), "optional_files": ("blob",), "working_size": 64, "max_audio_seconds": 2}
+           "inputs": {"x": ValueInput("three numbers"), "blob": FileInput("any file", required=False),
+                      "seconds": ValueInput("how long to run"), "image": FileInput("a picture", kind="image", required=False),
+                      "clip": FileInput("a sound", kind="audio", required=False)},
+           "working_size": 64, "max_audio_seconds": 2}
 
 DEMOS = (
     DemoSpec("tiny", "Tiny", predict="tests.models.tiny_net:predict",

@@ -5,14 +5,14 @@ import torch
 LOADS = []  # how many times the entry point ran, to prove loading happens once
 
 
-def load(weights, device):  # noqa: ANN001 - the DemoSpec entry-point contract
+def load(weights, device):  # the DemoSpec entry-point contract
     LOADS.append(device)
     model = torch.nn.Linear(3, 2)
     model.load_state_dict(torch.load(weights[0], map_location=device, weights_only=True))
     return model.to(device)
 
 
-def predict(model, params, inputs, out_dir, progress):  # noqa: ANN001 - the DemoSpec predict contract
+def predict(model, params, inputs, out_dir, progress):  # the DemoSpec predict contract
     """y = model(x); also writes y.txt, and echoes the size of an optional upload."""
     x = torch.tensor([float(v) for v in str(params.get("x", "1,2,3")).split(",")])
     progress(0.5)
@@ -23,16 +23,16 @@ def predict(model, params, inputs, out_dir, progress):  # noqa: ANN001 - the Dem
     return {"y": y, "upload_bytes": size}
 
 
-def explode(model, params, inputs, out_dir, progress):  # noqa: ANN001
+def explode(model, params, inputs, out_dir, progress):
     raise ValueError("the tiny demo cannot handle this input")
 
 
-def never_ends(model, params, inputs, out_dir, progress):  # noqa: ANN001
+def never_ends(model, params, inputs, out_dir, progress):
     while True:  # stops when progress() finds the demo's time limit passed
         progress(0.1)
 
 
-def sleepy(model, params, inputs, out_dir, progress):  # noqa: ANN001
+def sleepy(model, params, inputs, out_dir, progress):
     """Runs for `seconds` (a job long enough to kill its worker in the middle of it)."""
     import time
 

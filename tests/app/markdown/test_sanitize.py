@@ -26,7 +26,7 @@ class _TagCollector(HTMLParser):
         super().__init__()
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         self.tags.append((tag, attrs))
 
 

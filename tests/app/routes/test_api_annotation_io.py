@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from app.routes import api_annotation_io
+from app import deps
 from tests.app.routes.conftest import create
 from tests.conftest import passage_annotation
 from tests.w3c_conformance import check_annotation, check_collection
@@ -125,13 +125,13 @@ def test_bad_uploads_are_clear_4xx(client, ada) -> None:
 
 
 def test_uploads_over_the_limit_are_413(client, ada, monkeypatch) -> None:
-    big = b'{"rows": [], "pad": "' + b"x" * (api_annotation_io.MAX_IMPORT_BYTES + 10) + b'"}'
+    big = b'{"rows": [], "pad": "' + b"x" * (deps.MAX_IMPORT_BYTES + 10) + b'"}'
     as_file = client.post(IMPORT, files={"file": ("big.json", big, "application/json")}, headers=ada)
     assert as_file.status_code == 413
     as_body = client.post(IMPORT, content=big, headers={**ada, "Content-Type": "application/json"})
     assert as_body.status_code == 413
     # Under the announced-length check, the file itself is still measured.
-    monkeypatch.setattr(api_annotation_io, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(deps, "MAX_IMPORT_BYTES", 100)
     small_envelope = client.post(IMPORT, files={"file": ("b.json", b"[" + b" " * 200 + b"]", "application/json")},
                                  headers=ada)
     assert small_envelope.status_code == 413

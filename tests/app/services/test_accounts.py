@@ -1,10 +1,20 @@
 import pytest
 
 from app.services.accounts import (
-    MAX_FAILURES_PER_NAME, AccountError, LoginThrottled, authenticate, create_user,
+    MAX_FAILURES_PER_NAME,
+    AccountError,
+    LoginThrottled,
+    authenticate,
+    create_user,
 )
 from app.services.credentials import (
-    create_token, end_session, list_tokens, revoke_token, start_session, user_for_session, user_for_token,
+    create_token,
+    end_session,
+    list_tokens,
+    revoke_token,
+    start_session,
+    user_for_session,
+    user_for_token,
 )
 
 

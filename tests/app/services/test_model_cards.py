@@ -5,11 +5,12 @@ import os
 from pathlib import Path
 
 from app.services.model_cards import card_figures, model_card
-from models.registry import DemoSpec, WeightsFile
+from models.spec import DemoSpec, WeightsFile
 
 
 def _spec(folder: Path) -> DemoSpec:
-    return DemoSpec("toy", "Toy", "wave-toy", "x:y", weights=(WeightsFile(folder / "w.pt", "0" * 64, "make it"),))
+    return DemoSpec("toy", "Toy", "wave-toy", "x:y", weights=(WeightsFile(folder / "w.pt", "0" * 64, "make it"),),
+                    card_labels={"auc": "AuC of ab error, 0-150"})
 
 
 def test_card_is_read_and_reread_after_a_change(tmp_path) -> None:

@@ -14,7 +14,13 @@ from app.main import create_app
 from app.settings import Settings
 from tests.conftest import passage_annotation
 from tests.queue_fixtures import (
-    ROOT, TINY_DEMOS, celery_worker, free_port, redis_server, wait_until, worker_env,
+    ROOT,
+    TINY_DEMOS,
+    celery_worker,
+    free_port,
+    redis_server,
+    wait_until,
+    worker_env,
 )
 
 

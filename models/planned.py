@@ -1,0 +1,22 @@
+"""Demos announced but not built yet: `/demos` and the paper pages say what is coming.
+
+When a demo's package arrives, its line moves from `PLANNED` to `DEMOS` in models/registry.py
+and becomes `<package>.spec.SPEC`.
+"""
+
+from models.spec import DemoSpec
+
+
+def planned(name: str, title: str, blurb: str, paper: str) -> DemoSpec:
+    return DemoSpec(name, title, paper, blurb=blurb, status="planned", thumbnail=f"/static/demos/{name}.svg")
+
+
+STYLE_TRANSFER = planned("style-transfer", "Style transfer", "Repaint a photo in the style of an artwork.",
+                         "neural-algorithm-of-artistic-style")
+WAVENET = planned("wavenet", "WaveNet audio", "Generate audio sample by sample.", "wavenet")
+FACE_HEATMAP = planned("face-heatmap", "Face heat maps", "Find faces at any angle with a dense detector.",
+                       "multiview-face-detection")
+LRP = planned("lrp", "LRP relevance", "Draw a digit; see which pixels the classifier used.",
+              "lrp-evaluating-visualization")
+GAN = planned("gan", "GAN editing", "Sample, project and edit images on a GAN's manifold.",
+              "generative-visual-manipulation")

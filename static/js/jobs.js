@@ -1,0 +1,31 @@
+// Demo jobs from a page: every demo widget submits and follows its jobs through this module.
+//
+// submitJob(demo, formData) sends the inputs to POST /api/v1/demos/<demo> and resolves with the
+// job (202); followJob(url, onProgress) polls the job until it is done (resolves with it) or
+// failed (rejects with its error), calling onProgress(status, fraction) on the way.
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+}
+
+/** Queue a run of `demo`; rejects with the server's own message for a refused input. */
+export async function submitJob(demo, formData) {
+  const response = await fetch(`/api/v1/demos/${demo}`, {
+    method: "POST", body: formData, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin",
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(answer.detail ?? `the server answered ${response.status}`);
+  return answer;
+}
+
+/** Poll a job's status URL: quickly at first (most demos answer in well under a second), then
+ * less often. */
+export async function followJob(url, onProgress = () => {}) {
+  for (let pause = 40; ; pause = Math.min(pause * 1.5, 400)) {
+    const job = await (await fetch(url, { credentials: "same-origin" })).json();
+    if (job.status === "done") return job;
+    if (job.status === "failed") throw new Error(job.error);
+    onProgress(job.status, job.progress);
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
