@@ -1,4 +1,4 @@
-"""The `marginalia` command (contract in DESIGN.md)."""
+"""The `marginalia` command (contract in docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ def _create_token(args: argparse.Namespace) -> int:
             print(f"no user called {args.name!r}", file=sys.stderr)
             return 1
         _token, secret = create_token(session, user, args.label)
-    print(secret)  # the last line of output, as DESIGN.md promises
+    print(secret)  # the last line of output, as docs/architecture.md promises
     return 0
 
 

@@ -65,6 +65,7 @@ class ChoiceInput:
     description: str
     default: str
     choices: tuple[str, ...]
+    labels: Mapping[str, str] = field(default_factory=dict)  # choice -> a line a page shows beside it
 
     def read(self, name: str, raw: object) -> str:
         if raw in ("", None):
@@ -111,6 +112,9 @@ class DemoSpec:
     # "package.module:function"(params) -> checked params, raising ValueError; torch-free, since
     # the web process calls it before a job is queued. Without it, `check_inputs` alone runs.
     check_params: str = ""
+    # Inputs of which a submission must carry at least one (a drawn `image` or its `pixels`):
+    # checked with the uploads, before anything is stored.
+    one_of: tuple[str, ...] = ()
     working_size: int = 512  # longest side uploaded images are brought down to
     max_audio_seconds: float = 30.0
     audio_rates: tuple[int, int] = (8000, 48000)
@@ -149,7 +153,8 @@ class DemoSpec:
 
     @property
     def script(self) -> str:
-        return f"/demo-assets/{self.name}/widget.js" if self.page_dir and (self.page_dir / "widget.js").is_file() else ""
+        return (f"/demo-assets/{self.name}/widget.js"
+                if self.page_dir and (self.page_dir / "widget.js").is_file() else "")
 
     @property
     def thumbnail_url(self) -> str:

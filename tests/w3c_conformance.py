@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import referencing.exceptions
 from jsonschema import Draft4Validator
@@ -112,7 +112,7 @@ class Assertion:
 
 
 # A test's assertion list holds assertions and nested lists (tuples here).
-Entry = Union[Assertion, tuple["Entry", ...]]
+Entry = Assertion | tuple["Entry", ...]
 
 
 @dataclass(frozen=True)

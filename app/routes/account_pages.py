@@ -63,7 +63,11 @@ def login(request: Request, session: SessionDep, templates: TemplatesDep, name: 
     try:
         user = authenticate(session, name=name, password=password, client=client)
     except LoginThrottled as exc:
-        response = _form(request, templates, "login.html", 429, error=f"Too many failed attempts. Try again in {exc.retry_after // 60 + 1} minutes.", name=name, next=next)
+        response = _form(
+            request, templates, "login.html", 429,
+            error=f"Too many failed attempts. Try again in {exc.retry_after // 60 + 1} minutes.",
+            name=name, next=next,
+        )
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
     if user is None:

@@ -26,6 +26,7 @@ from app.deps import (
 from app.schemas.jobs import JobOut
 from app.services import job_queue
 from app.services.demo_jobs import submit_demo
+from app.services.model_cards import model_card
 from models.spec import DemoSpec
 
 router = APIRouter(prefix="/api/v1", tags=["demos"])
@@ -71,6 +72,14 @@ def _result(request: Request, spec: DemoSpec, job: Job) -> Response:
         path = job_queue.job_folder(request.app.state.settings.data_dir, job.id) / "out" / name
         return FileResponse(path, media_type=spec.output)
     return JSONResponse(_job_json(request, job))
+
+
+@router.get("/demos/{demo}/card", summary="A demo's model card: how it was trained and what it measured")
+def demo_card(spec: DemoDep) -> dict:
+    card = model_card(spec)
+    if card is None:
+        raise HTTPException(404, f"{spec.name} has no model card")
+    return card
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")

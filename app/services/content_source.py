@@ -22,7 +22,7 @@ class ContentError(ValueError):
 
 
 class PaperMeta(BaseModel):
-    """Front matter keys (DESIGN.md, Content). Unknown keys are errors: they are typos."""
+    """Front matter keys (README, "Writing a summary"). Unknown keys are errors: they are typos."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

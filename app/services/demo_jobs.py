@@ -50,6 +50,9 @@ def check_submission(spec: DemoSpec, submission: Submission) -> Submission:
     missing = [name for name in spec.files if name not in submission.uploads]
     if missing:
         raise RefusedSubmission(422, f"missing upload(s) {missing}")
+    sent = {name for name, value in submission.params.items() if value not in ("", None)} | set(submission.uploads)
+    if spec.one_of and not sent & set(spec.one_of):
+        raise RefusedSubmission(422, f"send one of {', '.join(spec.one_of)}")
     uploads = dict(submission.uploads)
     try:
         for name in set(uploads) & set(spec.uploads_of("image")):

@@ -49,7 +49,8 @@ def _summary(card: dict) -> str:
     sentence = ", ".join(parts) + "."
     measured = (card.get("crops") or {}).get("validation")
     if measured:
-        held_out = f" from {len(card['validation_data'])} photos it never trained on" if card.get("validation_data") else ""
+        held_out = (f" from {len(card['validation_data'])} photos it never trained on"
+                    if card.get("validation_data") else "")
         sentence += f" Measured on {measured}{held_out}."
     return sentence
 

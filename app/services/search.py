@@ -108,4 +108,6 @@ def _search_without_fts(session: Session, query: str, *, page: int, per_page: in
 def _plain_snippet(body: str, word: str) -> str:
     at = max(0, body.lower().find(word.lower()))
     window = body[max(0, at - 80) : at + 120]
-    return escape(window).replace(escape(body[at : at + len(word)]), f"<mark>{escape(body[at : at + len(word)])}</mark>", 1)
+    return escape(window).replace(
+        escape(body[at : at + len(word)]), f"<mark>{escape(body[at : at + len(word)])}</mark>", 1
+    )

@@ -82,7 +82,9 @@ def pixel_weights(targets: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
     return weights.to(targets)[targets.argmax(dim=1)]
 
 
-def annealed_mean(probs: torch.Tensor, centres: torch.Tensor, *, temperature: float = TEMPERATURE.default) -> torch.Tensor:
+def annealed_mean(
+    probs: torch.Tensor, centres: torch.Tensor, *, temperature: float = TEMPERATURE.default
+) -> torch.Tensor:
     """H(Z): sharpen probabilities (B, Q, H, W) with temperature T, then take the mean bin
     centre; returns ab (B, 2, H, W). T = 1 is the mean, T -> 0 the mode (eq. 5)."""
     tiny = torch.finfo(probs.dtype).tiny

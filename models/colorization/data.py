@@ -112,7 +112,8 @@ class CropSampler:
             top = int(torch.randint(height - side + 1, (1,), generator=generator))
             left = int(torch.randint(width - side + 1, (1,), generator=generator))
             patch = image[:, top : top + side, left : left + side].unsqueeze(0)
-            patch = F.interpolate(patch, size=(self.crop, self.crop), mode="bilinear", antialias=True, align_corners=False)
+            patch = F.interpolate(patch, size=(self.crop, self.crop), mode="bilinear", antialias=True,
+                                  align_corners=False)
             if float(torch.rand(1, generator=generator)) < 0.5:
                 patch = patch.flip(-1)
             crops.append(patch[0].clamp(0, 1))

@@ -25,7 +25,9 @@ def ab_error_auc(predicted: torch.Tensor, truth: torch.Tensor) -> float:
     # error <= t for a whole t is ceil(error) <= t: count pixels per ceiling, then accumulate
     # (a pixels x thresholds comparison would hold 151 copies of the image)
     bucket = error.ceil().clamp(max=MAX_THRESHOLD + 1).long()
-    counts = torch.zeros(error.shape[0], MAX_THRESHOLD + 2, dtype=error.dtype).scatter_add_(1, bucket, torch.ones_like(error))
+    counts = torch.zeros(error.shape[0], MAX_THRESHOLD + 2, dtype=error.dtype).scatter_add_(
+        1, bucket, torch.ones_like(error)
+    )
     within = counts[:, : MAX_THRESHOLD + 1].cumsum(dim=1) / error.shape[1]  # (N, 151): the curve
     thresholds = torch.arange(MAX_THRESHOLD + 1, dtype=error.dtype)  # 0..150
     return float(torch.trapezoid(within, thresholds, dim=-1).mean() / MAX_THRESHOLD)

@@ -20,7 +20,7 @@ def conv_block(channels: list[int], *, last_stride: int = 1, dilation: int = 1, 
     """[conv 3x3, ReLU] per channel step, the last one with `last_stride`, then BatchNorm.
     Layer order (conv at 0, 2, 4; norm last) keeps the official key names (model1.0, model1.4...)."""
     layers: list[nn.Module] = []
-    steps = list(zip(channels[:-1], channels[1:]))
+    steps = list(zip(channels[:-1], channels[1:], strict=True))
     for i, (c_in, c_out) in enumerate(steps):
         stride = last_stride if i == len(steps) - 1 else 1
         layers += [nn.Conv2d(c_in, c_out, 3, stride=stride, padding=dilation, dilation=dilation), nn.ReLU(True)]

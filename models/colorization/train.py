@@ -103,7 +103,8 @@ class Run:
         self.classifier.set_bin_centres(self.centres)
         self.regressor = ECCV16Regressor(width=plan.width, config=self.config)
         self.optimisers = {
-            name: torch.optim.AdamW(net.parameters(), lr=plan.learning_rate, betas=(0.9, 0.99), weight_decay=plan.weight_decay)
+            name: torch.optim.AdamW(net.parameters(), lr=plan.learning_rate, betas=(0.9, 0.99),
+                                    weight_decay=plan.weight_decay)
             for name, net in (("classification", self.classifier), ("regression", self.regressor))
         }
         self.sampler = CropSampler(training_photos(), crop=plan.crop)
@@ -311,7 +312,8 @@ on disk, register it in a module of your own and point the server at it:
 from pathlib import Path
 from models.colorization.spec import colorization_spec
 from models.spec import WeightsFile
-DEMOS = (colorization_spec(WeightsFile(Path("/srv/colorization_release_v2-9b330a0b.pth"), "<its sha256>", "download it")),)
+DEMOS = (colorization_spec(WeightsFile(Path("/srv/colorization_release_v2-9b330a0b.pth"), \
+"<its sha256>", "download it")),)
 ```
 
 then `MARGINALIA_DEMO_SPECS=mydemos:DEMOS marginalia serve`. The full network is about 16 times

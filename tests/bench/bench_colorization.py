@@ -56,7 +56,8 @@ def end_to_end_ms(client: httpx.Client, base: str, body: bytes, size: tuple[int,
     times = []
     for _ in range(ROUNDS + 1):
         started = time.perf_counter()
-        response = client.post(f"{base}/api/v1/demos/colorization?wait=30", files={"image": ("photo.jpg", body, "image/jpeg")})
+        response = client.post(f"{base}/api/v1/demos/colorization?wait=30",
+                               files={"image": ("photo.jpg", body, "image/jpeg")})
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200 and response.headers["content-type"] == "image/png", response.text[:200]
         assert Image.open(io.BytesIO(response.content)).size == size

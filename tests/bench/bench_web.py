@@ -89,7 +89,8 @@ def bench_server() -> None:
     print(f"load: {REQUESTS} requests, concurrency {CONCURRENCY}, keep-alive, ab on loopback")
     print(f"{'endpoint':<40} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'errors':>7}")
     for name, figures in ((f"{CEILING} (ceiling)", ceiling), (PAPER, paper)):
-        print(f"{name:<40} {figures['rps']:>9.0f} {figures['p50']:>7.0f} {figures['p99']:>7.0f} {figures['errors']:>7.0f}")
+        print(f"{name:<40} {figures['rps']:>9.0f} {figures['p50']:>7.0f} {figures['p99']:>7.0f} "
+              f"{figures['errors']:>7.0f}")
     ratio = paper["rps"] / ceiling["rps"]
     print(f"paper/ceiling req/s ratio: {ratio:.2f} (target >= 0.50: {'met' if ratio >= 0.5 else 'MISSED'}); "
           f"paper p99 {paper['p99']:.0f} ms (target < 50: {'met' if paper['p99'] < 50 else 'MISSED'})")

@@ -86,7 +86,8 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     tab = context.new_page()
     tab.foreign_requests = []  # every request that leaves this server: there must be none
     local = (base_url, "blob:", "data:")  # object and data URLs never leave the browser
-    tab.on("request", lambda request: None if request.url.startswith(local) else tab.foreign_requests.append(request.url))
+    tab.on("request",
+           lambda request: None if request.url.startswith(local) else tab.foreign_requests.append(request.url))
     yield tab
     context.close()
 

@@ -315,9 +315,16 @@ def test_timing_500_anchors_on_a_real_summary(page: Page) -> None:
       const time = (fn) => { const t0 = performance.now(); const out = fn(); return [performance.now() - t0, out]; };
       const [fresh, ranges] = time(() => selectors.map((s) => A.anchor(summary, s)));
       const [shared] = time(() => selectors.map((s) => A.anchor(summary, s, { model })));
-      const moved = selectors.map(({ exact, prefix, suffix, start, end }) => ({ exact, prefix, suffix, start: start + 7, end: end + 7 }));
+      const moved = selectors.map(({ exact, prefix, suffix, start, end }) => ({
+        exact, prefix, suffix, start: start + 7, end: end + 7,
+      }));
       const [quoteSearch, movedFound] = time(() => moved.map((s) => A.anchorText(model.text, s)));
-      const typos = selectors.map((s) => ({ ...s, exact: s.exact.length > 8 ? s.exact.slice(0, 4) + 'Q' + s.exact.slice(5) : s.exact, start: undefined, end: undefined }));
+      const typos = selectors.map((s) => ({
+        ...s,
+        exact: s.exact.length > 8 ? s.exact.slice(0, 4) + 'Q' + s.exact.slice(5) : s.exact,
+        start: undefined,
+        end: undefined,
+      }));
       const [fuzzy] = time(() => typos.map((s) => A.anchorText(model.text, s)));
       const [highlight] = time(() => selectors.forEach((s, i) => {
         const range = A.anchor(summary, s);

@@ -14,7 +14,9 @@ CANVAS_SATURATION = """() => {
   const canvas = document.querySelector('[data-panel="result"] canvas');
   const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
   let total = 0;
-  for (let i = 0; i < data.length; i += 4) total += Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]);
+  for (let i = 0; i < data.length; i += 4) {
+    total += Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]);
+  }
   return total / (data.length / 4);
 }"""
 
@@ -31,7 +33,9 @@ DIFFERENCE_FROM_SERVER = """async () => {
   const b = other.getContext("2d").getImageData(0, 0, img.width, img.height).data;
   if (a.length !== b.length) return 255;
   let total = 0;
-  for (let i = 0; i < a.length; i += 4) total += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+  for (let i = 0; i < a.length; i += 4) {
+    total += Math.abs(a[i] - b[i]) + Math.abs(a[i + 1] - b[i + 1]) + Math.abs(a[i + 2] - b[i + 2]);
+  }
   return total / (3 * a.length / 4);
 }"""
 
@@ -84,6 +88,7 @@ def test_a_sample_on_the_paper_page(page: Page) -> None:
 
 def test_a_file_that_is_not_an_image_is_refused(page: Page) -> None:
     page.goto("/demos/colorization")
-    page.set_input_files(".colorizer-upload input", files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}])
+    page.set_input_files(".colorizer-upload input",
+                         files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}])
     expect(page.locator(".colorizer-status.form-error")).to_contain_text("not an image")
     expect(page.locator(".colorizer-panels")).to_be_hidden()

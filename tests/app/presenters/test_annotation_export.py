@@ -63,7 +63,9 @@ def test_csv_has_one_row_per_annotation(notes) -> None:
     assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 4
     first, reply = rows[0], rows[1]
     assert first["id"] == f"{BASE}/api/v1/annotations/{notes[0].id}"
-    assert (first["created"], first["paper"], first["paper_title"]) == ("2025-01-02T03:04:05Z", "wave-toy", "Dilated Waves")
+    assert (first["created"], first["paper"], first["paper_title"]) == (
+        "2025-01-02T03:04:05Z", "wave-toy", "Dilated Waves"
+    )
     assert (first["quote"], first["prefix"], first["suffix"]) == ("receptive field", "grow the ", " exponentially")
     assert (first["start"], first["end"], first["tags"]) == ("40", "55", "dilation receptive-field")
     assert first["comment"] == "Why *exponential*?" and first["parent"] == "" and first["visibility"] == "private"

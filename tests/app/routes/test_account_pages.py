@@ -50,7 +50,8 @@ def test_login_errors_throttle_and_open_redirects(client) -> None:
     assert good.headers["location"] == "/"
     for _ in range(5):
         client.post("/login", data={"name": "ada", "password": "bad guess!!", "csrf_token": csrf(client)})
-    throttled = client.post("/login", data={"name": "ada", "password": "correct horse battery", "csrf_token": csrf(client)})
+    throttled = client.post("/login", data={"name": "ada", "password": "correct horse battery",
+                                            "csrf_token": csrf(client)})
     assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) > 0
 
 

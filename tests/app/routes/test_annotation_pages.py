@@ -41,7 +41,8 @@ def test_search_covers_annotations_by_visibility(client, notes) -> None:
     public = client.get("/api/v1/search", params={"q": "dilation"}).json()
     assert public["annotations"]["total"] == 1
     assert client.get("/api/v1/search", params={"q": "zanzibar"}).json()["annotations"]["total"] == 0
-    assert client.get("/api/v1/search", params={"q": "zanzibar"}, headers=notes["bob"]).json()["annotations"]["total"] == 0
+    assert client.get("/api/v1/search", params={"q": "zanzibar"},
+                      headers=notes["bob"]).json()["annotations"]["total"] == 0
     own = client.get("/api/v1/search", params={"q": "zanzibar"}, headers=notes["ada"]).json()
     assert own["annotations"]["total"] == 1 and "<mark>zanzibar</mark>" in own["annotations"]["results"][0]["snippet"]
     results = client.get("/search", params={"q": "zanzibar"}).text.split('class="result-count"', 1)[1]

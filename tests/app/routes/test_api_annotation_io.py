@@ -81,7 +81,8 @@ def test_w3c_export_round_trips_into_another_account(client, ada, make_account, 
 
     def essence(items):
         return sorted((i["target"]["selector"][0]["exact"] if isinstance(i["target"], dict) else "reply",
-                       tuple(sorted((b["purpose"], b["value"]) for b in i.get("body", []))), i["created"], i["visibility"])
+                       tuple(sorted((b["purpose"], b["value"]) for b in i.get("body", []))),
+                       i["created"], i["visibility"])
                       for i in items)
 
     assert essence(theirs) == essence(exported.json()["first"]["items"])

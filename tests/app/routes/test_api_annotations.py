@@ -21,7 +21,8 @@ def test_create_returns_jsonld_location_and_etag(client, ada) -> None:
     assert {"type": "TextualBody", "value": "receptive-field", "purpose": "tagging"} in body["body"]
     assert body["target"]["source"] == "http://testserver/papers/wave-toy"
     assert body["target"]["selector"][1] == {"type": "TextPositionSelector", "start": 10, "end": 25}
-    assert '<span class="math math-inline">2^L</span>' in body["bodyHtml"] and "<em>exponential</em>" in body["bodyHtml"]
+    assert ('<span class="math math-inline">2^L</span>' in body["bodyHtml"]
+            and "<em>exponential</em>" in body["bodyHtml"])
     assert body["visibility"] == "private" and len(body["summaryVersion"]) == 64
 
 

@@ -48,8 +48,9 @@ def test_the_job_carries_the_distribution_for_the_page(client) -> None:
     grey = _photo().convert("L")
     response = client.post("/api/v1/demos/colorization", files={"image": ("g.png", _png(grey), "image/png")})
     assert response.status_code == 202
-    job = wait_until(lambda: (j := client.get(response.headers["location"]).json())["status"] in ("done", "failed") and j,
-                     what="the colorization job")
+    job = wait_until(
+        lambda: (j := client.get(response.headers["location"]).json())["status"] in ("done", "failed") and j,
+        what="the colorization job")
     assert job["status"] == "done", job
     result, files = job["result"], job["files"]
     assert set(files) == {"colorized.png", "grey.png", "distribution.bin"}
@@ -63,7 +64,8 @@ def test_the_job_carries_the_distribution_for_the_page(client) -> None:
 
 def test_bad_temperature_is_a_422_and_stores_nothing(client, settings) -> None:
     for value in ("0", "1.5", "warm", "nan"):
-        response = client.post("/api/v1/demos/colorization?wait=5", files={"image": ("p.png", _png(_photo()), "image/png")},
+        response = client.post("/api/v1/demos/colorization?wait=5",
+                               files={"image": ("p.png", _png(_photo()), "image/png")},
                                data={"temperature": value})
         assert response.status_code == 422 and "temperature" in response.json()["detail"], value
     assert not (settings.data_dir / "jobs").exists() or not any((settings.data_dir / "jobs").iterdir())

@@ -65,7 +65,8 @@ def test_bad_submissions_get_clear_4xx(demo_client) -> None:
     assert demo_client.post("/api/v1/demos/nope", json={}).status_code == 404
     unknown = demo_client.post("/api/v1/demos/tiny", json={"z": 1})
     assert unknown.status_code == 422 and "unknown inputs ['z']" in unknown.json()["detail"]
-    bad_json = demo_client.post("/api/v1/demos/tiny", content=b"{not json", headers={"content-type": "application/json"})
+    bad_json = demo_client.post("/api/v1/demos/tiny", content=b"{not json",
+                                headers={"content-type": "application/json"})
     assert bad_json.status_code == 400
     assert demo_client.post("/api/v1/demos/tiny", files={"blob": ("b.bin", b"x" * 5000)}).status_code == 413
     assert demo_client.get("/api/v1/jobs/" + "0" * 32).status_code == 404
@@ -150,7 +151,8 @@ def test_a_real_demo_answers_with_its_result_file(demo_client) -> None:
 
     upload = io.BytesIO()
     Image.new("RGB", (24, 16), (90, 140, 210)).save(upload, format="PNG")  # under the 1 kB limit here
-    response = demo_client.post("/api/v1/demos/colorization?wait=30", files={"image": ("sky.png", upload.getvalue(), "image/png")})
+    response = demo_client.post("/api/v1/demos/colorization?wait=30",
+                                files={"image": ("sky.png", upload.getvalue(), "image/png")})
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(response.content)).size == (24, 16)

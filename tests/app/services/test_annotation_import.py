@@ -85,7 +85,8 @@ PAGE_NOTE_ROW = {
 }
 # Made with Hypothesis on a Marginalia page (on another host): private to its author.
 MARGINALIA_ROW = {
-    "id": "Hm4sYb9zEe-Bv8cW0n1tXg", "created": "2024-01-09T21:14:00.000000+00:00", "updated": "2024-01-09T21:14:00+00:00",
+    "id": "Hm4sYb9zEe-Bv8cW0n1tXg", "created": "2024-01-09T21:14:00.000000+00:00",
+    "updated": "2024-01-09T21:14:00+00:00",
     "user": GRACE, "uri": "https://marginalia.example.org/papers/wave-toy#receptive-field",
     "text": "", "tags": ["dilation"], "group": "__world__", "permissions": ONLY_ME,
     "target": [{"source": "https://marginalia.example.org/papers/wave-toy#receptive-field", "selector": [

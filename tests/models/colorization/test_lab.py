@@ -36,7 +36,8 @@ def test_rgb_to_lab_matches_skimage(dtype: torch.dtype) -> None:
 def test_lab_to_rgb_matches_skimage_including_out_of_gamut(dtype: torch.dtype) -> None:
     generator = torch.Generator().manual_seed(1)
     lab = torch.rand(2, 3, 16, 16, generator=generator, dtype=torch.float64)
-    lab = (lab * torch.tensor([100.0, 220.0, 220.0]).view(3, 1, 1) - torch.tensor([0.0, 110.0, 110.0]).view(3, 1, 1)).to(dtype)
+    lab = (lab * torch.tensor([100.0, 220.0, 220.0]).view(3, 1, 1)
+           - torch.tensor([0.0, 110.0, 110.0]).view(3, 1, 1)).to(dtype)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # skimage warns about the negative Z it clips
         expected = _skimage(color.lab2rgb, lab)

@@ -192,7 +192,8 @@ def test_predict_stores_and_reads_out_the_networks_distribution(tmp_path: Path, 
 
 def test_a_lower_temperature_gives_more_vivid_results(tmp_path: Path, photos) -> None:
     net = _constant_net()
-    chroma = {t: _predict(net, photos["colour"], tmp_path / f"t{t}", {"temperature": t})["mean_chroma"] for t in (0.2, 1.0)}
+    chroma = {t: _predict(net, photos["colour"], tmp_path / f"t{t}", {"temperature": t})["mean_chroma"]
+              for t in (0.2, 1.0)}
     assert chroma[0.2] > 1.5 * chroma[1.0]
     shown = {t: rgb_to_lab(load_rgb(tmp_path / f"t{t}" / "colorized.png"))[None] for t in (0.2, 1.0)}
     assert mean_chroma(shown[0.2]) > mean_chroma(shown[1.0])
