@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench install system-packages check-content clean
+.PHONY: run test lint bench install weights system-packages check-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -14,12 +14,22 @@ $(PY):
 # lies on this machine's disk, where a looser requirement would pull a multi-GB CUDA build.
 TORCH ?= torch==2.13.0
 
+# Two packages of the LRP demo go in without their dependencies: zennit (the LRP rules) asks
+# for torchvision, which would replace the CPU torch with a CUDA build and does not import
+# beside it (models/lrp/lrp_rules.py loads zennit's modules without its torchvision import);
+# mlxtend ships the 5,000 MNIST digits (mnist_5k.csv.gz) and only that file is read.
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet '$(TORCH)'
 	$(PY) -m pip install --quiet -e '.[test,models]'
+	$(PY) -m pip install --quiet --no-deps zennit==0.5.1 mlxtend==0.25.0
 	touch $@
 
-install: $(STAMP)
+# Pretrained weights that come from registry packages, checksum-verified (quick when present):
+# the face detector's MTCNN checkpoints, from the facenet-pytorch 2.5.3 wheel (never installed).
+weights: $(STAMP)
+	$(PY) -m models.face_heatmap.fetch
+
+install: $(STAMP) weights
 
 # Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
 # the load generator of `make bench`. The three wallpaper packages hold the photos the
@@ -50,6 +60,8 @@ bench: install system-packages
 	$(PY) tests/bench/bench_annotations.py
 	$(PY) tests/bench/bench_jobs.py
 	$(PY) tests/bench/bench_colorization.py
+	$(PY) tests/bench/bench_lrp.py
+	$(PY) tests/bench/bench_face_heatmap.py
 
 # `make train-DEMO` retrains a demo's model in the background through its spec's training
 # command (`marginalia train DEMO`); run it again after a stop and it resumes from its last

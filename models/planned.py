@@ -14,9 +14,5 @@ def planned(name: str, title: str, blurb: str, paper: str) -> DemoSpec:
 STYLE_TRANSFER = planned("style-transfer", "Style transfer", "Repaint a photo in the style of an artwork.",
                          "neural-algorithm-of-artistic-style")
 WAVENET = planned("wavenet", "WaveNet audio", "Generate audio sample by sample.", "wavenet")
-FACE_HEATMAP = planned("face-heatmap", "Face heat maps", "Find faces at any angle with a dense detector.",
-                       "multiview-face-detection")
-LRP = planned("lrp", "LRP relevance", "Draw a digit; see which pixels the classifier used.",
-              "lrp-evaluating-visualization")
 GAN = planned("gan", "GAN editing", "Sample, project and edit images on a GAN's manifold.",
               "generative-visual-manipulation")

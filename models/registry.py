@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from models import planned
 from models.colorization.spec import SPEC as COLORIZATION
+from models.face_heatmap.spec import SPEC as FACE_HEATMAP
+from models.lrp.spec import SPEC as LRP
 from models.spec import DemoSpec, resolve_entry_point
 
 DEMOS: tuple[DemoSpec, ...] = (
     COLORIZATION,
+    FACE_HEATMAP,
+    LRP,
 )
 
 PLANNED: tuple[DemoSpec, ...] = (
     planned.STYLE_TRANSFER,
     planned.WAVENET,
-    planned.FACE_HEATMAP,
-    planned.LRP,
     planned.GAN,
 )
 
