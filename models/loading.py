@@ -8,7 +8,6 @@ in parallel. Callers run the network under `torch.inference_mode()`.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import torch
 
-from models.spec import DemoSpec, WeightsFile, resolve_entry_point
+from models.spec import DemoSpec, WeightsFile, resolve_entry_point, sha256_of
 
 
 class WeightsError(RuntimeError):
@@ -42,14 +41,6 @@ def configure_threads(workers: int = 1) -> int:
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     torch.set_num_threads(threads)
     return threads
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verify_weights(weights: WeightsFile) -> Path:

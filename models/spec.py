@@ -8,6 +8,7 @@ entry points to load and run the model. docs/architecture.md describes the whole
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import math
 from collections.abc import Callable, Mapping
@@ -27,6 +28,15 @@ class WeightsFile:
     @property
     def location(self) -> Path:
         return self.path if self.path.is_absolute() else MODELS_DIR / self.path
+
+
+def sha256_of(path: Path) -> str:
+    """The checksum a spec promises for a weights file, read in 1 MB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- inputs: each declared once, with its default and range ----------------------------------

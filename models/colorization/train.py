@@ -14,7 +14,6 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from models.checkpoints import load_checkpoint, save_atomically
 from models.colorization import bins, metrics
 from models.colorization.config import ColorizationConfig
 from models.colorization.data import CropSampler, training_photos, validation_crops, validation_photos
@@ -45,14 +45,6 @@ class TrainingPlan:
     eval_every: int = 250
     checkpoint_every: int = 50
     threads: int = 2
-
-
-def save_atomically(state: object, path: Path) -> None:
-    """torch.save through a temporary file: a stop mid-write never spoils the last checkpoint,
-    and a worker checking exported weights never sees half of them."""
-    partial = path.with_suffix(".partial")
-    torch.save(state, partial)
-    os.replace(partial, path)
 
 
 def learning_rate(plan: TrainingPlan, step: int) -> float:
@@ -133,11 +125,9 @@ class Run:
         save_atomically(state, self.checkpoint_path)
 
     def resume(self) -> bool:
-        if not self.checkpoint_path.exists():
+        state = load_checkpoint(self.checkpoint_path, asdict(self.plan))
+        if state is None:
             return False
-        state = torch.load(self.checkpoint_path, weights_only=False)
-        if state["plan"] != asdict(self.plan):
-            raise SystemExit(f"{self.checkpoint_path} was made with another plan; use a new --run-dir")
         self.classifier.load_state_dict(state["classifier"])
         self.regressor.load_state_dict(state["regressor"])
         for name, opt in self.optimisers.items():

@@ -22,6 +22,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from models.spec import sha256_of
+
 PACKAGE = "facenet-pytorch==2.5.3"
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 FETCH_COMMAND = "python -m models.face_heatmap.fetch"
@@ -40,14 +42,6 @@ class FaceWeightsError(RuntimeError):
 
 def weight_paths(directory: Path = WEIGHTS_DIR) -> list[Path]:
     return [directory / name for name in SHA256]
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def problem_with(path: Path) -> str | None:

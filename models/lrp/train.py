@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from models.checkpoints import load_checkpoint, save_atomically
 from models.lrp.augment import distort
 from models.lrp.config import LeNetConfig
 from models.lrp.data import test_digits, training_digits
@@ -50,14 +50,6 @@ class TrainingPlan:
 
     def steps_per_epoch(self, digits: int) -> int:
         return math.ceil(digits / self.batch)
-
-
-def save_atomically(state: object, path: Path) -> None:
-    """torch.save through a temporary file: a stop mid-write never spoils the last checkpoint,
-    and a worker checking exported weights never sees half of them."""
-    partial = path.with_suffix(".partial")
-    torch.save(state, partial)
-    os.replace(partial, path)
 
 
 def learning_rate(plan: TrainingPlan, step: int, total: int) -> float:
@@ -113,11 +105,9 @@ class Run:
         save_atomically(state, self.checkpoint_path)
 
     def resume(self) -> bool:
-        if not self.checkpoint_path.exists():
+        state = load_checkpoint(self.checkpoint_path, asdict(self.plan))
+        if state is None:
             return False
-        state = torch.load(self.checkpoint_path, weights_only=False)
-        if state["plan"] != asdict(self.plan):
-            raise SystemExit(f"{self.checkpoint_path} was made with another plan; use a new --run-dir")
         self.model.load_state_dict(state["model"])
         self.optimiser.load_state_dict(state["optimiser"])
         self.step, self.seconds, self.history = state["step"], state["seconds"], state["history"]
