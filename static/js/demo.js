@@ -1,7 +1,7 @@
 // The generic demo form (templates/demo.html) in the page: sends the form through the shared job
 // module, shows progress, then the result. Without scripts the form posts to /demos/<name> and
 // lands on the job's own page.
-import { followJob, submitJob } from "/static/js/jobs.js";
+import { followJob, showStatus, submitJob } from "/static/js/jobs.js";
 
 const form = document.querySelector("form.demo-form");
 if (form) {
@@ -34,10 +34,7 @@ if (form) {
   });
 
   function show(text, progress, isError = false) {
-    status.textContent = text;
-    status.classList.toggle("form-error", isError);
-    bar.hidden = progress === null;
-    if (progress !== null) bar.value = progress;
+    showStatus(status, bar, text, { progress, error: isError });
   }
 
   function render(job) {

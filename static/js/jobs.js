@@ -29,3 +29,12 @@ export async function followJob(url, onProgress = () => {}) {
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
+
+/** A widget's status line and progress bar: `progress` null hides the bar; `error` marks the
+ * line as an error for readers and screen readers alike. */
+export function showStatus(line, bar, text, { progress = null, error = false } = {}) {
+  line.textContent = text;
+  line.classList.toggle("form-error", error);
+  bar.hidden = progress === null;
+  if (progress !== null) bar.value = progress;
+}

@@ -1,4 +1,4 @@
-import { followJob, submitJob } from "/static/js/jobs.js";
+import { followJob, showStatus, submitJob } from "/static/js/jobs.js";
 
 // The colorization demo in the page (widget.html beside this file).
 //
@@ -189,11 +189,8 @@ class Colorizer {
     return Number(this.slider.value);
   }
 
-  say(text, { progress = null, error = false } = {}) {
-    this.status.textContent = text;
-    this.status.classList.toggle("form-error", error);
-    this.bar.hidden = progress === null;
-    if (progress !== null) this.bar.value = progress;
+  say(text, options) {
+    showStatus(this.status, this.bar, text, options);
   }
 
   async runSample(button) {

@@ -4,7 +4,7 @@
 // milliseconds each on the server); choosing which maps to show is then instant. Choosing
 // another class to explain, or a class to explain against, sends the 28x28 digit the network
 // saw (`pixels`) rather than the drawing, so the answer concerns exactly the same input.
-import { followJob, submitJob } from "/static/js/jobs.js";
+import { followJob, showStatus, submitJob } from "/static/js/jobs.js";
 
 const SIDE = 28;
 const STROKE = 22; // px on the 280 px pad: about the pen width of MNIST digits once scaled
@@ -128,11 +128,8 @@ class LrpDemo {
     if (!this.compact) this.plotAopc();
   }
 
-  say(text, { progress = null, error = false } = {}) {
-    this.status.textContent = text;
-    this.status.classList.toggle("form-error", error);
-    this.bar.hidden = progress === null;
-    if (progress !== null) this.bar.value = progress;
+  say(text, options) {
+    showStatus(this.status, this.bar, text, options);
   }
 
   reset() {
