@@ -19,6 +19,7 @@ class CardFigures:
     headings: list[str]  # metric columns
     rows: list[tuple[str, list]]  # (prediction, its figures in heading order)
     reading: str  # how to read the table, if the card says
+    row_heading: str = "prediction"  # what the table's rows are (predictions, methods, detectors)
 
 
 @lru_cache(maxsize=32)
@@ -67,4 +68,5 @@ def card_figures(spec: DemoSpec | None) -> CardFigures | None:
         headings=[spec.card_labels.get(key, key) for key in keys],  # an unknown key is shown as it is
         rows=[(name.replace("_", " "), [figures.get(key, "") for key in keys]) for name, figures in table.items()],
         reading=str(card.get("reading", "")),
+        row_heading=str(card.get("row_heading", "prediction")),
     )

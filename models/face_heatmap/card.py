@@ -104,6 +104,7 @@ def build_card(*, threads: int) -> dict:
         "latency": [bench_in_subprocess(threads=1), bench_in_subprocess(threads=threads),
                     bench_in_subprocess(threads=threads, omp_wait_policy="PASSIVE")],
         "environment": {"torch": torch.__version__, "opencv": cv2.__version__, "python": platform.python_version()},
+        "row_heading": "detector",
         "reading": READING,
     }
 

@@ -57,7 +57,7 @@ def _with_evaluation(card: dict, evaluation: dict) -> dict:
     card = {**card, "test_accuracy": evaluation["accuracy"],
             "perturbation": {"digits": evaluation["digits"], "plan": evaluation["plan"]},
             **{key: evaluation[key] for key in ("aopc", "aopc_curves", "logit_drop")}}
-    return {**card, "validation": validation_table(card), "reading": reading(card)}
+    return {**card, "validation": validation_table(card), "row_heading": "explanation", "reading": reading(card)}
 
 
 def validation_table(card: dict) -> dict:
