@@ -25,7 +25,7 @@ from app.deps import (
 )
 from app.schemas.jobs import JobOut
 from app.services import job_queue
-from app.services.demo_jobs import submit_demo
+from app.services.demo_jobs import result_files, submit_demo
 from app.services.model_cards import model_card
 from models.spec import DemoSpec
 
@@ -83,13 +83,13 @@ def demo_card(spec: DemoDep) -> dict:
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")
-def job_status(job: OwnedJobDep, request: Request) -> JobOut:
-    return JobOut.of(job, base_url(request))
+def job_status(job: OwnedJobDep, request: Request, settings: SettingsDep) -> JobOut:
+    return JobOut.of(job, base_url(request), result_files(job, settings.data_dir))
 
 
-@router.get("/jobs/{job_id}/files/{name}", summary="One result file of a finished job")
+@router.get("/jobs/{job_id}/files/{name}", summary="One result file of a job (while it runs: what it wrote so far)")
 def job_file(job: OwnedJobDep, name: str, settings: SettingsDep) -> Response:
-    if name not in job.files:  # only names the job recorded: no path tricks
+    if name not in result_files(job, settings.data_dir):  # only names found in the job's folder: no path tricks
         raise HTTPException(404, f"no file {name!r} for job {job.id!r}")
     path = job_queue.job_folder(settings.data_dir, job.id) / "out" / name
     return FileResponse(path, media_type=mimetypes.guess_type(name)[0] or "application/octet-stream")

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from app.db.models import Job, User
+from app.db.values import JobStatus
 from app.services import job_queue
 from app.services.job_dispatch import JobDispatcher, QueueUnreachable
 from app.services.uploads import BadUpload, check_audio, normalize_image
@@ -102,6 +104,19 @@ def _create_job(session: Session, *, spec: DemoSpec, checked: Submission, submit
         job_queue.fail_job(session, job.id, str(exc))
         raise
     return job
+
+
+def result_files(job: Job, data_dir: Path) -> list[str]:
+    """The files a client may fetch: a finished job's recorded files, or what a running job has
+    written so far (previews of a long optimisation, say; demos write them whole, by rename).
+    Plain names inside the job's own folder only: nothing else is reachable."""
+    if job.status != JobStatus.RUNNING:
+        return list(job.files)
+    folder = job_queue.job_folder(data_dir, job.id) / "out"
+    if not folder.is_dir():
+        return []
+    written = [path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")]
+    return [path.name for path in sorted(written, key=lambda path: (path.stat().st_mtime, path.name))]
 
 
 def owned_job(session: Session, job_id: str, viewer: User | None) -> Job:

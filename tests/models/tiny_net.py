@@ -37,6 +37,7 @@ def sleepy(model, params, inputs, out_dir, progress):
     import time
 
     deadline = time.monotonic() + float(params.get("seconds", 1))
+    (out_dir / "preview-0.txt").write_text("half way")  # what a running job has to show so far
     while time.monotonic() < deadline:
         progress(0.5)
         time.sleep(0.05)

@@ -156,3 +156,18 @@ def test_a_real_demo_answers_with_its_result_file(demo_client) -> None:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(response.content)).size == (24, 16)
+
+
+def test_a_running_job_shows_what_it_has_written_so_far(demo_client) -> None:
+    job = demo_client.post("/api/v1/demos/sleepy", json={"seconds": "2"}).json()
+
+    def preview_listed() -> bool:
+        status = demo_client.get(job["url"]).json()
+        return status["status"] == "running" and "preview-0.txt" in status["files"]
+
+    wait_until(preview_listed, timeout=20)
+    preview = demo_client.get(demo_client.get(job["url"]).json()["files"]["preview-0.txt"])
+    assert preview.status_code == 200 and preview.text == "half way"
+    assert demo_client.get(f"{job['url']}/files/..%2Fmarginalia.db").status_code == 404
+    wait_until(lambda: demo_client.get(job["url"]).json()["status"] == "done", timeout=20)
+    assert set(demo_client.get(job["url"]).json()["files"]) == {"preview-0.txt"}
