@@ -2,7 +2,8 @@
 //
 // submitJob(demo, formData) sends the inputs to POST /api/v1/demos/<demo> and resolves with the
 // job (202); followJob(url, onProgress) polls the job until it is done (resolves with it) or
-// failed (rejects with its error), calling onProgress(status, fraction) on the way.
+// failed (rejects with its error), calling onProgress(status, fraction, job) on the way (the
+// job's `files` then hold what it has written so far, such as previews).
 
 function csrfToken() {
   return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
@@ -25,7 +26,7 @@ export async function followJob(url, onProgress = () => {}) {
     const job = await (await fetch(url, { credentials: "same-origin" })).json();
     if (job.status === "done") return job;
     if (job.status === "failed") throw new Error(job.error);
-    onProgress(job.status, job.progress);
+    onProgress(job.status, job.progress, job);
     await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
