@@ -122,6 +122,9 @@ class DemoSpec:
     # "package.module:function"(params) -> checked params, raising ValueError; torch-free, since
     # the web process calls it before a job is queued. Without it, `check_inputs` alone runs.
     check_params: str = ""
+    # "package.module:function"(checked params, names of the uploads sent): a torch-free check of
+    # what depends on both (a photo is needed unless a texture is asked for); ValueError if wrong.
+    check_uploads: str = ""
     # Inputs of which a submission must carry at least one (a drawn `image` or its `pixels`):
     # checked with the uploads, before anything is stored.
     one_of: tuple[str, ...] = ()

@@ -16,7 +16,7 @@ from app.services import job_queue
 from app.services.job_dispatch import JobDispatcher, QueueUnreachable
 from app.services.uploads import BadUpload, check_audio, normalize_image
 from app.settings import Settings
-from models.spec import DemoSpec, check_inputs
+from models.spec import DemoSpec, check_inputs, resolve_entry_point
 
 
 @dataclass
@@ -55,6 +55,11 @@ def check_submission(spec: DemoSpec, submission: Submission) -> Submission:
     sent = {name for name, value in submission.params.items() if value not in ("", None)} | set(submission.uploads)
     if spec.one_of and not sent & set(spec.one_of):
         raise RefusedSubmission(422, f"send one of {', '.join(spec.one_of)}")
+    if spec.check_uploads:
+        try:
+            resolve_entry_point(spec.check_uploads)(params, frozenset(submission.uploads))
+        except ValueError as exc:
+            raise RefusedSubmission(422, str(exc)) from None
     uploads = dict(submission.uploads)
     try:
         for name in set(uploads) & set(spec.uploads_of("image")):

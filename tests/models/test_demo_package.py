@@ -49,8 +49,11 @@ def test_its_api_reads_the_declared_inputs(echo_client) -> None:
     defaults = echo_client.post("/api/v1/demos/echo?wait=20", json={}).json()["result"]
     assert defaults["gain"] == 2.0 and defaults["sign"] == "keep"  # the declared defaults, stored with the job
     assert [round(-2 * a, 6) for a in defaults["y"]] == [round(b, 6) for b in result["y"]]
+    with_reason = echo_client.post("/api/v1/demos/echo?wait=20", data={"gain": "9.5"},
+                                   files={"reason": ("why.txt", b"loud", "text/plain")})
+    assert with_reason.status_code == 200 and with_reason.json()["result"]["gain"] == 9.5
     for bad, message in (({"gain": 11}, "between 0 and 10"), ({"sign": "up"}, "one of keep, flip"),
-                         ({"volume": 1}, "unknown inputs")):
+                         ({"volume": 1}, "unknown inputs"), ({"gain": 9.5}, "needs a `reason` file")):
         refused = echo_client.post("/api/v1/demos/echo", json=bad)
         assert refused.status_code == 422 and message in refused.json()["detail"]
 

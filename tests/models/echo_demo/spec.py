@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from models.spec import ChoiceInput, DemoSpec, NumberInput, WeightsFile
+from models.spec import ChoiceInput, DemoSpec, FileInput, NumberInput, WeightsFile
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -14,7 +14,9 @@ SPEC = DemoSpec(
     inputs={
         "gain": NumberInput("how much to scale the output, 0 to 10", default=2.0, minimum=0.0, maximum=10.0, step=0.5),
         "sign": ChoiceInput("keep or flip the sign", default="keep", choices=("keep", "flip")),
+        "reason": FileInput("a note saying why, needed for a gain above 9", required=False),
     },
+    check_uploads="tests.models.echo_demo.predict:check_uploads",
     weights=(WeightsFile(PACKAGE / "weights" / "echo.pt",
                          "722e76fc527edccc1aa51f5e606dd8daf81f34ad5319f3f23c045cd4684be35a",
                          "cp tests/models/tiny.pt tests/models/echo_demo/weights/echo.pt"),),
