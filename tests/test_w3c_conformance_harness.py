@@ -56,7 +56,7 @@ AVAILABLE_MUSTS = {
     "bodiesTargets/targetMusts.test": ["annotations/3.2-targetObjectsRecognized.json"],
     "specificResource/specificResourceMusts.test": [],
 }
-# shared/conformance/README.md: assertion files missing per .test file.
+# tests/conformance/README.md: assertion files missing per .test file.
 MISSING_PER_TEST = {
     "bodiesTargets/bodyOptionals.test": 2,
     "collections/pages/pageMusts.test": 1,

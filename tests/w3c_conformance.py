@@ -1,7 +1,7 @@
 """Check JSON-LD against the W3C Web Annotation conformance assertions (web-platform-tests).
 
 The suite is the JSON part of WPT's ``annotation-model/`` folder (see
-``shared/conformance/README.md``): ``.test`` files list assertion files, and each
+``tests/conformance/README.md``): ``.test`` files list assertion files, and each
 assertion file is a draft-04 JSON Schema with extra keywords (``expectedResult``,
 ``assertionType``, ``errorMessage``, ``onUnexpectedResult``). This module loads it
 and runs it the way the upstream JSONtest.js runner does.
@@ -22,9 +22,8 @@ Usage::
 The default tests of ``check_annotation`` are ``ANNOTATION_TESTS`` (the Musts and
 Optionals tests for annotations, bodies, targets and specific resources); pass
 ``tests=`` to choose others. ``load_suite(root)`` builds a ``Suite`` from any copy
-of the folder; without ``suite=`` the checks use ``default_suite()``, found at
-``$W3C_ANNOTATION_MODEL_DIR`` or ``shared/conformance/annotation-model`` in or beside
-the repository.
+of the folder; without ``suite=`` the checks use ``default_suite()``: the copy vendored in
+``tests/conformance/annotation-model``, or ``$W3C_ANNOTATION_MODEL_DIR`` when set.
 
 The saved copy lacks 95 assertion files: the loader skips them and lists them in
 ``Suite.missing`` / ``Report.missing``, so a passing report only covers the
