@@ -62,6 +62,7 @@ bench: install system-packages
 	$(PY) tests/bench/bench_colorization.py
 	$(PY) tests/bench/bench_lrp.py
 	$(PY) tests/bench/bench_face_heatmap.py
+	$(PY) tests/bench/bench_style_transfer.py
 
 # `make train-DEMO` retrains a demo's model in the background through its spec's training
 # command (`marginalia train DEMO`); run it again after a stop and it resumes from its last

@@ -11,8 +11,6 @@ def planned(name: str, title: str, blurb: str, paper: str) -> DemoSpec:
     return DemoSpec(name, title, paper, blurb=blurb, status="planned", thumbnail=f"/static/demos/{name}.svg")
 
 
-STYLE_TRANSFER = planned("style-transfer", "Style transfer", "Repaint a photo in the style of an artwork.",
-                         "neural-algorithm-of-artistic-style")
 WAVENET = planned("wavenet", "WaveNet audio", "Generate audio sample by sample.", "wavenet")
 GAN = planned("gan", "GAN editing", "Sample, project and edit images on a GAN's manifold.",
               "generative-visual-manipulation")

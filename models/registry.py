@@ -12,15 +12,16 @@ from models.colorization.spec import SPEC as COLORIZATION
 from models.face_heatmap.spec import SPEC as FACE_HEATMAP
 from models.lrp.spec import SPEC as LRP
 from models.spec import DemoSpec, resolve_entry_point
+from models.style_transfer.spec import SPEC as STYLE_TRANSFER
 
 DEMOS: tuple[DemoSpec, ...] = (
     COLORIZATION,
     FACE_HEATMAP,
     LRP,
+    STYLE_TRANSFER,
 )
 
 PLANNED: tuple[DemoSpec, ...] = (
-    planned.STYLE_TRANSFER,
     planned.WAVENET,
     planned.GAN,
 )

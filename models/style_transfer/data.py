@@ -1,7 +1,7 @@
 """The artworks, the content photos and the crops cut from them. Everything ships offline.
 
 Styles: four wallpapers of Debian packages (GPL-2+), shipped as <= 256 px copies in
-`styles/` with credit (README in the weights folder). They are the style targets: the Gram
+`page/styles/` with credit (README in the weights folder). They are the style targets: the Gram
 matrices of the random features are taken of these copies, at this size.
 
 Content: photographs among the Debian wallpapers and scikit-image's data (the list the
@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-STYLES_DIR = Path(__file__).resolve().parent / "styles"
+STYLES_DIR = Path(__file__).resolve().parent / "page" / "styles"  # served to the widget too
 MATE = Path("/usr/share/backgrounds/mate")
 PLASMA = Path("/usr/share/wallpapers")
 STYLE_SIZE = 256  # longest side of the shipped style copies
@@ -77,7 +77,7 @@ def load_style(name: str) -> torch.Tensor:
 
 
 def make_style_copies() -> None:
-    """Write the shipped `styles/<name>.jpg` from the packages (run once, by hand)."""
+    """Write the shipped `page/styles/<name>.jpg` from the packages (run once, by hand)."""
     STYLES_DIR.mkdir(exist_ok=True)
     for artwork in STYLES:
         with Image.open(artwork.source) as image:

@@ -40,6 +40,7 @@ from models.style_transfer.features import LAYERS, RECEPTIVE_FIELDS, RandomFeatu
 from models.style_transfer.net import Generator, StyleClassifier
 from models.style_transfer.optimise import stylise_by_optimisation
 from models.style_transfer.predict import load_generator, resize, stylise_fast
+from models.style_transfer.texture import TEXTURE_NAME, judge_texture, load_texture_generator, texture_weights_path
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 RUNS_DIR = Path(__file__).resolve().parents[2] / "data" / "train" / "style-transfer"
@@ -164,7 +165,7 @@ def readme(card: dict) -> str:
         f"{card['features']['receptive_fields']} px; seed {card['features']['seed']}; content layers "
         f"{card['features']['content_layers']}. Built from the seed at load time: no weights file.",
         "",
-        "## Styles (shipped as <= 256 px copies in `models/style_transfer/styles/`)",
+        "## Styles (shipped as <= 256 px copies in `models/style_transfer/page/styles/`)",
         "",
         "| style | artwork | package | file | copyright | licence |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -209,6 +210,7 @@ def readme(card: dict) -> str:
         f"Style classifier: `{card['classifier']['file']}` (sha256 `{card['classifier']['sha256']}`), "
         f"{card['classifier']['description']}",
         "",
+        *texture_section(card.get("texture_network")),
         "## Limitations",
         "",
         card["limitations"],
@@ -220,11 +222,37 @@ def readme(card: dict) -> str:
         f"at 256 px, same photo: {t['optimise_150_steps_256px_seconds']} s.",
         "",
         "Recompute: `marginalia evaluate style-transfer` (add `--retrain-classifier` to retrain the classifier). "
-        "Retrain a generator: `marginalia train style-transfer --style NAME` (resumable; checkpoints and logs in "
+        "Retrain a generator: `marginalia train style-transfer --style NAME`, the texture network: `--texture NAME` "
+        "(resumable; checkpoints and logs in "
         "`data/train/style-transfer/NAME/`).",
         "",
     ]
     return "\n".join(lines)
+
+
+def texture_section(t: dict | None) -> list[str]:
+    if not t:
+        return []
+    return [
+        "## Texture network (Texture Networks, first half)",
+        "",
+        f"`{t['file']}` (sha256 `{t['sha256']}`, {t['size_mb']} MB, {t['parameters']} parameters): Ulyanov et al.'s "
+        f"multi-scale generator (noise at 4 scales, blocks of 3x3, 3x3, 1x1 convolutions joined coarse to fine), "
+        f"trained {t['steps']} steps ({t['wall_time_minutes']} min, 1 thread) on batches of 128 px textures against "
+        f"the Gram matrices of `{t['texture']}`. Figures at {t['size']} px:",
+        "",
+        "| texture from | Gram loss against the sample | crops classified as the sample's style | seconds |",
+        "| --- | --- | --- | --- |",
+        f"| the network (mean of 4 seeds) | {t['gram_loss_network']:.4f} | {t['own_style_share_network']:.3f} | "
+        f"{t['network_seconds']} |",
+        f"| optimisation, {t['optimise_steps']} steps | {t['gram_loss_optimised']:.4f} | "
+        f"{t['own_style_share_optimised']:.3f} | {t['optimise_seconds']} |",
+        f"| uniform noise | {t['gram_loss_noise']:.4f} | | |",
+        "",
+        f"Two seeds' textures differ by {t['seed_difference']} grey levels per pixel on average (0-255): the network "
+        "makes new textures, not one memorised image.",
+        "",
+    ]
 
 
 def evaluate(weights_dir: Path = WEIGHTS_DIR, *, retrain_classifier: bool = False, measure_time: bool = True) -> dict:
@@ -280,7 +308,7 @@ def evaluate(weights_dir: Path = WEIGHTS_DIR, *, retrain_classifier: bool = Fals
             "content_layers": [1, 2, 3],
         },
         "styles": [{"name": a.name, "title": a.title, "package": a.package, "source": a.source,
-                    "copyright": a.copyright, "licence": a.licence, "shipped_copy": f"styles/{a.name}.jpg"}
+                    "copyright": a.copyright, "licence": a.licence, "shipped_copy": f"page/styles/{a.name}.jpg"}
                    for a in STYLES],
         "training_data": [p.name if p.parent.name != "images" else p.parents[2].name for p in training_photo_paths()],
         "validation_data": list(HELD_OUT),
@@ -304,8 +332,22 @@ def evaluate(weights_dir: Path = WEIGHTS_DIR, *, retrain_classifier: bool = Fals
         "generators take on the artwork's palette and soft blotches of its strokes but blur and fade the photo: "
         "their content loss stays high (see the training logs), and faces and small objects survive only in outline. "
         "Lower the strength to blend the photo back in, or use the optimise method, which starts from the photo and "
-        "keeps far more of it. Texture synthesis from noise (optimise.synthesise_texture) uses the same features; "
-        "no texture generator is shipped.")
+        "keeps far more of it. The texture network, trained for five CPU minutes, gets the sample's palette and "
+        "blotches but not its long, flowing strokes, and its top rows come out paler (the coarse scales see the "
+        "reflection padding).")
+    texture_path = texture_weights_path(TEXTURE_NAME, weights_dir)
+    if texture_path.is_file():
+        texture_summary_path = RUNS_DIR / f"texture-{TEXTURE_NAME}" / "summary.json"
+        texture_summary = json.loads(texture_summary_path.read_text()) if texture_summary_path.is_file() else {}
+        card["texture_network"] = judge_texture(
+            load_texture_generator(texture_path), features,
+            lambda images: style_share(classifier, images, TEXTURE_NAME)) | {
+            "file": texture_path.name, "sha256": sha256_of(texture_path),
+            "size_mb": round(texture_path.stat().st_size / 2**20, 3),
+            "steps": texture_summary.get("steps", old.get("texture_network", {}).get("steps")),
+            "wall_time_minutes": texture_summary.get("wall_time_minutes",
+                                                     old.get("texture_network", {}).get("wall_time_minutes")),
+            "parameters": sum(p.numel() for p in load_texture_generator(texture_path).parameters())}
     card["timings"] = (timings(next(iter(generators.values())), features, next(iter(generators)))
                        if measure_time else old.get("timings", {}))
     write_card(card, weights_dir)

@@ -81,3 +81,50 @@ class StyleClassifier(nn.Module):
         h = self.body(x)
         pooled = torch.cat((h.mean(dim=(2, 3)), h.amax(dim=(2, 3))), dim=1)
         return self.head(pooled)
+
+
+def _texture_block(c_in: int, c_out: int) -> nn.Sequential:
+    """Ulyanov et al.'s block: 3x3, 3x3, 1x1 convolutions, each normalised, LeakyReLU."""
+    layers: list[nn.Module] = []
+    for kernel in (3, 3, 1):
+        layers += [nn.ReflectionPad2d(kernel // 2), nn.Conv2d(c_in, c_out, kernel),
+                   nn.InstanceNorm2d(c_out, affine=True), nn.LeakyReLU(0.1)]
+        c_in = c_out
+    return nn.Sequential(*layers)
+
+
+class TextureGenerator(nn.Module):
+    """Noise -> texture, the multi-scale generator of Texture Networks (Ulyanov et al. 2016,
+    fig. 2), narrowed: noise at `scales` resolutions (1/1 ... 1/2^(scales-1)); from the coarsest
+    up, each scale's noise goes through a block, is upsampled x2 and joined (channel concat)
+    with the next finer scale's block; a 1x1 convolution makes RGB. Fully convolutional, so one
+    trained network makes textures of any size (sides multiples of 2^(scales-1))."""
+
+    NOISE_CHANNELS = 3
+
+    def __init__(self, width: int = 8, scales: int = 4) -> None:
+        super().__init__()
+        self.width, self.scales = width, scales
+        self.noise_blocks = nn.ModuleList(_texture_block(self.NOISE_CHANNELS, width) for _ in range(scales))
+        # join k (k = 1 .. scales-1): the running stack (k * width channels) + the new scale's width
+        self.join_blocks = nn.ModuleList(_texture_block((k + 1) * width, (k + 1) * width) for k in range(1, scales))
+        self.out = nn.Conv2d(scales * width, 3, 1)
+
+    def noise(self, count: int, height: int, width: int,
+              generator: torch.Generator | None = None) -> list[torch.Tensor]:
+        """Uniform noise at every scale, finest first: [(count, 3, H / 2^k, W / 2^k)]."""
+        return [torch.rand(count, self.NOISE_CHANNELS, height >> k, width >> k, generator=generator)
+                for k in range(self.scales)]
+
+    def forward(self, noise: list[torch.Tensor]) -> torch.Tensor:
+        h = self.noise_blocks[-1](noise[-1])  # coarsest
+        for k in range(self.scales - 2, -1, -1):
+            h = F.interpolate(h, scale_factor=2, mode="nearest")
+            h = self.join_blocks[self.scales - 2 - k](torch.cat((h, self.noise_blocks[k](noise[k])), dim=1))
+        return torch.sigmoid(self.out(h))
+
+    def sample(self, height: int, width: int, seed: int) -> torch.Tensor:
+        """One (3, H, W) texture in [0, 1], the same for the same seed."""
+        generator = torch.Generator().manual_seed(seed)
+        with torch.inference_mode():
+            return self(self.noise(1, height, width, generator))[0]

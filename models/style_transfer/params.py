@@ -43,7 +43,7 @@ METHOD = ChoiceInput(
     default="fast",
     choices=("fast", "optimise", "texture"),
     labels={"fast": "a trained generator, under a second", "optimise": "optimise the image itself, ~10-30 s",
-            "texture": "texture synthesis from noise, no photo needed"},
+            "texture": "texture synthesis from noise, no photo needed (instant for a style with a texture network)"},
 )
 STEPS = NumberInput(
     "optimisation steps (optimise only; default 150)",
@@ -54,7 +54,17 @@ STEPS = NumberInput(
     integer=True,
 )
 
-INPUTS = {"style": STYLE, "style_weight": STYLE_WEIGHT, "method": METHOD, "steps": STEPS}
+SEED = NumberInput(
+    "texture only: the noise the texture grows from (the same seed gives the same texture)",
+    default=0,
+    minimum=0,
+    maximum=2**31 - 1,
+    step=1,
+    integer=True,
+)
+TEXTURE_GENERATORS = ("elephants",)  # artworks with a shipped noise -> texture network (= texture.TEXTURE_NAME)
+
+INPUTS = {"style": STYLE, "style_weight": STYLE_WEIGHT, "method": METHOD, "steps": STEPS, "seed": SEED}
 
 
 def read_params(params: Mapping[str, object]) -> dict[str, object]:

@@ -21,9 +21,10 @@ from torch import nn
 
 from models.style_transfer.data import STYLE_NAMES, load_rgb, load_style
 from models.style_transfer.features import RandomFeatures, gram, style_loss, style_targets
-from models.style_transfer.net import Generator
+from models.style_transfer.net import Generator, TextureGenerator
 from models.style_transfer.optimise import STYLE_WEIGHT, stylise_by_optimisation, synthesise_texture
 from models.style_transfer.params import read_params, strength_fraction
+from models.style_transfer.texture import load_texture_generator
 
 FAST_SIZE = 512  # longest side the generators see
 OPTIMISE_SIZE = 256  # longest side the optimisation works at
@@ -34,9 +35,10 @@ PREVIEW_EVERY = 25
 class StyleTransfer(nn.Module):
     """Every shipped generator, by style name, and the fixed random feature network."""
 
-    def __init__(self, generators: dict[str, Generator]) -> None:
+    def __init__(self, generators: dict[str, Generator], textures: dict[str, TextureGenerator] | None = None) -> None:
         super().__init__()
         self.generators = nn.ModuleDict(generators)
+        self.textures = nn.ModuleDict(textures or {})
         self.features = RandomFeatures()
         self.style_grams = {name: style_targets(self.features, load_style(name)) for name in generators}
 
@@ -51,9 +53,13 @@ def load_generator(path: Path) -> Generator:
 
 
 def load(weights: list[Path], device: torch.device) -> StyleTransfer:
-    """One `<style>.pt` per style (the file's stem names it); other files are ignored."""
-    generators = {Path(p).stem: load_generator(Path(p)) for p in weights if Path(p).stem in STYLE_NAMES}
-    return StyleTransfer(generators).to(device).eval()
+    """One `<style>.pt` per style and `texture-<style>.pt` per texture network (the file's stem
+    names it); other files are ignored."""
+    paths = [Path(p) for p in weights]
+    generators = {p.stem: load_generator(p) for p in paths if p.stem in STYLE_NAMES}
+    textures = {p.stem.removeprefix("texture-"): load_texture_generator(p) for p in paths
+                if p.stem.startswith("texture-") and p.stem.removeprefix("texture-") in STYLE_NAMES}
+    return StyleTransfer(generators, textures).to(device).eval()
 
 
 def fitted_size(height: int, width: int, longest: int, multiple: int = 4) -> tuple[int, int]:
@@ -147,12 +153,21 @@ TEXTURE_SIZE = (256, 256)
 
 def _texture(model: StyleTransfer, checked: dict, style: str, style_image: Path | None, out_dir: Path,
              progress: Callable[[float], None]) -> dict:
-    """Texture synthesis (Ulyanov et al.'s first half, by optimisation): noise -> an image with
-    the sample's Gram matrices; the sample is the uploaded style image or the chosen artwork."""
+    """Texture synthesis (Ulyanov et al.'s first half): noise -> an image with the sample's Gram
+    matrices. A shipped artwork with a texture network gets one pass of it (instant); an
+    uploaded sample, or an artwork without one, is synthesised by optimisation with previews."""
+    seed, started = int(checked["seed"]), time.perf_counter()
+    if style_image is None and style in model.textures:
+        texture = model.textures[style].sample(*TEXTURE_SIZE, seed=seed)
+        save_png(texture, out_dir / "texture.png")
+        save_png(texture, out_dir / "stylised.png")  # the spec's result file, so `?wait=` answers with it
+        progress(1.0)
+        return {"method": "texture", "generator": True, "style": style, "seed": seed, "width": TEXTURE_SIZE[1],
+                "height": TEXTURE_SIZE[0], "seconds": {"synthesise": round(time.perf_counter() - started, 3)},
+                "gram_loss": {"texture": round(gram_loss(model, texture, model.style_grams[style]), 5)}}
     sample = load_rgb(style_image, longest=STYLE_UPLOAD_SIZE) if style_image is not None else load_style(style)
     previews: list[str] = []
     steps = int(checked["steps"])
-    started = time.perf_counter()
 
     def on_step(step: int, total: int, image: torch.Tensor, losses: dict[str, float]) -> None:
         name = f"preview-{len(previews) + 1}.png"
@@ -161,12 +176,13 @@ def _texture(model: StyleTransfer, checked: dict, style: str, style_image: Path 
         progress(0.05 + 0.9 * step / total)
 
     with torch.inference_mode(False), torch.enable_grad():
-        texture, losses = synthesise_texture(model.features, sample, TEXTURE_SIZE, steps=steps,
+        texture, losses = synthesise_texture(model.features, sample, TEXTURE_SIZE, steps=steps, seed=seed,
                                              preview_every=PREVIEW_EVERY, on_step=on_step)
     save_png(texture, out_dir / "texture.png")
     save_png(texture, out_dir / "stylised.png")  # the spec's result file, so `?wait=` answers with it
     progress(1.0)
-    return {"method": "texture", "style": "upload" if style_image is not None else style,
+    return {"method": "texture", "generator": False, "style": "upload" if style_image is not None else style,
+            "seed": seed,
             "width": TEXTURE_SIZE[1], "height": TEXTURE_SIZE[0], "steps": steps,
             "seconds": {"synthesise": round(time.perf_counter() - started, 3)},
             "final_losses": {k: round(v, 5) for k, v in losses.items()}, "previews": previews}

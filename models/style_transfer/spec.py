@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.spec import DemoSpec, FileInput, WeightsFile
-from models.style_transfer.params import INPUTS, STYLE_NAMES
+from models.style_transfer.params import INPUTS, STYLE_NAMES, TEXTURE_GENERATORS
 
 PACKAGE = Path(__file__).resolve().parent
 
@@ -19,7 +19,10 @@ and the artwork's style is found by minimising
 $\\alpha\\,\\mathcal{L}_{content} + \\beta \\sum_l \\lVert G^l - A^l\\rVert^2 + \\gamma\\,\\mathrm{TV}$
 over its pixels (*optimise*: slow, with previews, and it works for any uploaded style image).
 Johnson et al. and Ulyanov et al. train a network to do that minimisation in one pass, one
-network per style (*fast*).
+network per style (*fast*). The texture tab is the first half of Ulyanov et al.: drop the content
+term and grow an image from noise until its Gram matrices match a sample's, either by the same
+optimisation or, for the *elephants* artwork, by one pass of a small multi-scale network trained
+to turn any noise into such a texture (each seed a different one).
 
 No pretrained VGG ships with this site, so the features come from a fixed network of
 **random** convolutions at four receptive fields (3 to 31 px), which Ustyuzhaninov et al. (2017)
@@ -37,6 +40,7 @@ SHA256 = {
     "kay": "016470e3a00b75e10bf0d060e4850e5235392d3012594f021e58ef601eb43309",
     "hexagons": "6a0a05e0c3cb8f462d2a267ad25ab6c777fbed815a181bc7ae60dd38d98e5de7",
     "shell": "a39cd96c61c6678b07b3869509b13914e2ecf9add3895deee89ec052a13942b3",
+    "texture-elephants": "71e1fa26142d6b6060cd9b97f3b29a92b676354dfc21c5be8059615604e038da",
 }
 
 SPEC = DemoSpec(
@@ -62,10 +66,15 @@ SPEC = DemoSpec(
         WeightsFile(Path(f"style_transfer/weights/{name}.pt"), SHA256[name],
                     f"marginalia train style-transfer --style {name}")
         for name in STYLE_NAMES
+    ) + tuple(
+        WeightsFile(Path(f"style_transfer/weights/texture-{name}.pt"), SHA256[f"texture-{name}"],
+                    f"marginalia train style-transfer --texture {name}")
+        for name in TEXTURE_GENERATORS
     ),
     preload=True,
     timeout_seconds=120,
     explanation=EXPLANATION,
+    page_dir=PACKAGE / "page",
     card_labels={
         "own_style_share": "outputs classified as their own style",
         "gram_loss_before": "Gram loss of the photo",

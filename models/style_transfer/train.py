@@ -26,6 +26,7 @@ from models.style_transfer.data import STYLE_NAMES, load_style, random_crops, tr
 from models.style_transfer.features import RandomFeatures, content_loss, style_loss, style_targets, tv_loss
 from models.style_transfer.net import Generator
 from models.style_transfer.optimise import CONTENT_WEIGHT, STYLE_WEIGHT, TV_WEIGHT
+from models.style_transfer.texture import TexturePlan, train_texture
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 RUNS_DIR = Path(__file__).resolve().parents[2] / "data" / "train" / "style-transfer"
@@ -133,9 +134,12 @@ def train(plan: TrainingPlan, run_dir: Path, *, weights_dir: Path | None = WEIGH
 
 def cli(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="marginalia train style-transfer", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--style", choices=STYLE_NAMES, required=True)
+    target = parser.add_mutually_exclusive_group(required=True)
+    target.add_argument("--style", choices=STYLE_NAMES, help="train the stylising generator of this artwork")
+    target.add_argument("--texture", choices=STYLE_NAMES,
+                        help="train a texture generator (noise -> texture) on this artwork instead")
     defaults = TrainingPlan()
-    parser.add_argument("--steps", type=int, default=defaults.steps)
+    parser.add_argument("--steps", type=int, help=f"default {defaults.steps} ({TexturePlan.steps} for a texture)")
     parser.add_argument("--batch", type=int, default=defaults.batch)
     parser.add_argument("--crop", type=int, default=defaults.crop)
     parser.add_argument("--seed", type=int, default=defaults.seed)
@@ -143,9 +147,15 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, help="checkpoints and log (default data/train/style-transfer/<style>)")
     parser.add_argument("--no-export", action="store_true", help="keep the shipped weights as they are")
     args = parser.parse_args(argv)
-    plan = TrainingPlan(style=args.style, steps=args.steps, batch=args.batch, crop=args.crop, seed=args.seed,
-                        threads=args.threads)
-    train(plan, args.run_dir or RUNS_DIR / args.style, weights_dir=None if args.no_export else WEIGHTS_DIR)
+    export_to = None if args.no_export else WEIGHTS_DIR
+    if args.texture:
+        texture_plan = TexturePlan(texture=args.texture, steps=args.steps or TexturePlan.steps, batch=args.batch,
+                                   seed=args.seed, threads=args.threads)
+        train_texture(texture_plan, args.run_dir or RUNS_DIR / f"texture-{args.texture}", weights_dir=export_to)
+        return 0
+    plan = TrainingPlan(style=args.style, steps=args.steps or defaults.steps, batch=args.batch, crop=args.crop,
+                        seed=args.seed, threads=args.threads)
+    train(plan, args.run_dir or RUNS_DIR / args.style, weights_dir=export_to)
     return 0
 
 

@@ -24,6 +24,7 @@ from models.style_transfer.spec import SPEC  # noqa: E402
 
 TARGET_S = 0.5
 STEPS = 150
+TEXTURE_SIDE = 256
 
 
 def photo(side: int = 512) -> torch.Tensor:
@@ -61,6 +62,30 @@ def main() -> None:
         print(f"{style:<12} {fast_s:8.3f} {slow_s:11.2f} {slow_s / fast_s:8.0f}x {losses[0]:17.4f} {losses[1]:9.4f} "
               f"{losses[2]:9.4f}")
     print(f"target: fast under {TARGET_S} s at 512 px")
+    texture_trade_off(model)
+
+
+def texture_trade_off(model) -> None:
+    """Texture Networks' own comparison: the trained noise -> texture network against growing
+    the texture by optimisation, same sample, same size, same run."""
+    from models.style_transfer.optimise import synthesise_texture
+
+    for name, network in model.textures.items():
+        network.sample(TEXTURE_SIDE, TEXTURE_SIDE, seed=0)  # warm-up
+        times = []
+        for seed in range(5):
+            started = time.perf_counter()
+            texture = network.sample(TEXTURE_SIDE, TEXTURE_SIDE, seed=seed)
+            times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with torch.enable_grad():
+            grown, _ = synthesise_texture(model.features, load_style(name), (TEXTURE_SIDE, TEXTURE_SIDE), steps=STEPS)
+        slow_s = time.perf_counter() - started
+        fast_s = statistics.median(times)
+        targets = model.style_grams[name]
+        print(f"texture {name} at {TEXTURE_SIDE} px: network {fast_s:.3f} s (Gram loss "
+              f"{gram_loss(model, texture, targets):.4f}), optimisation {STEPS} steps {slow_s:.2f} s (Gram loss "
+              f"{gram_loss(model, grown, targets):.4f}), speed-up {slow_s / fast_s:.0f}x")
 
 
 if __name__ == "__main__":

@@ -45,6 +45,11 @@ class StyleTransferDemo {
     this.steps?.addEventListener("input", () => { root.querySelector(".st-steps-value").textContent = this.steps.value; });
     for (const radio of root.querySelectorAll('input[name="method"]')) radio.addEventListener("change", () => this.layout());
     root.querySelector(".st-run")?.addEventListener("click", () => this.run());
+    this.seed = root.querySelector('input[name="seed"]');
+    root.querySelector(".st-reseed")?.addEventListener("click", () => {
+      this.seed.value = String(Math.floor(Math.random() * 1e6));
+      this.run();
+    });
     this.setUpTabs();
     root.hidden = false;
     this.layout();
@@ -109,7 +114,7 @@ class StyleTransferDemo {
     const input = this.root.querySelector('input[name="style_image"]');
     if (input) input.value = "";
     this.layout();
-    if (this.tab === "repaint" && this.photo && this.method === "fast") this.run();
+    if ((this.tab === "repaint" && this.photo && this.method === "fast") || this.tab === "texture") this.run();
   }
 
   show(panel, url) {
@@ -124,6 +129,7 @@ class StyleTransferDemo {
     data.append("method", this.method);
     data.append("style_weight", this.strength.value);
     if (this.steps && this.method !== "fast") data.append("steps", this.steps.value);
+    if (this.seed && this.method === "texture") data.append("seed", this.seed.value);
     if (this.ownStyle) data.append("style_image", this.ownStyle, this.ownStyle.name);
     else data.append("style", this.style);
     if (this.tab === "repaint") data.append("content", this.photo.blob, this.photo.name);
@@ -160,9 +166,13 @@ class StyleTransferDemo {
     link.href = job.files[file];
     link.download = file;
     const seconds = Object.values(result.seconds ?? {}).reduce((a, b) => a + b, 0);
-    const loss = result.gram_loss ? ` Style (Gram) loss ${result.gram_loss.content ?? "–"} → ${result.gram_loss.stylised}.` : "";
-    this.root.querySelector(".st-caption").textContent = result.method === "texture" ? "Texture" : `Result, ${result.method}`;
-    this.say(`Done in ${seconds.toFixed(2)} s (${result.method}).${loss}`);
+    const grams = result.gram_loss ?? {};
+    const loss = grams.stylised !== undefined ? ` Style (Gram) loss ${grams.content} → ${grams.stylised}.`
+      : grams.texture !== undefined ? ` Style (Gram) loss against the sample ${grams.texture}.`
+      : result.final_losses ? ` Style (Gram) loss against the sample ${result.final_losses.style}.` : "";
+    const how = result.method !== "texture" ? result.method : result.generator ? "texture network" : "texture by optimisation";
+    this.root.querySelector(".st-caption").textContent = result.method === "texture" ? `Texture, seed ${result.seed}` : `Result, ${result.method}`;
+    this.say(`Done in ${seconds.toFixed(2)} s (${how}).${loss}`);
   }
 }
 

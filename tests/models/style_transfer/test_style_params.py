@@ -5,19 +5,21 @@ from __future__ import annotations
 import pytest
 
 from models.spec import check_inputs
-from models.style_transfer import data, params
+from models.style_transfer import data, params, texture
 from models.style_transfer.spec import SPEC
 
 
 def test_defaults() -> None:
     checked = check_inputs(SPEC, {})
-    assert checked == {"style": "elephants", "style_weight": 5.0, "method": "fast", "steps": 150}
+    assert checked == {"style": "elephants", "style_weight": 5.0, "method": "fast", "steps": 150, "seed": 0}
 
 
 def test_the_styles_offered_are_the_shipped_ones() -> None:
     assert params.STYLE_NAMES == data.STYLE_NAMES
     assert all(artwork.path.is_file() for artwork in data.STYLES)
-    assert [w.path.stem for w in SPEC.weights] == list(params.STYLE_NAMES)
+    assert [w.path.stem for w in SPEC.weights] == [*params.STYLE_NAMES,
+                                                   *(f"texture-{name}" for name in params.TEXTURE_GENERATORS)]
+    assert params.TEXTURE_GENERATORS == (texture.TEXTURE_NAME,)  # the torch-free copy of the name
 
 
 @pytest.mark.parametrize(("bad", "message"), [
@@ -26,6 +28,7 @@ def test_the_styles_offered_are_the_shipped_ones() -> None:
     ({"method": "slow"}, "method must be one of"),
     ({"steps": 5}, "between 10 and 400"),
     ({"steps": 10.5}, "whole number"),
+    ({"seed": -1}, "between 0 and"),
 ])
 def test_refuses(bad: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):

@@ -34,6 +34,7 @@ def model():
 
 def test_checksums_agree_and_files_are_small(card) -> None:
     by_style = {g["style"]: g for g in card["generators"]}
+    by_style[f"texture-{card['texture_network']['texture']}"] = card["texture_network"]
     for weights in SPEC.weights:
         assert weights.location.stat().st_size <= 15 * 2**20
         assert sha256_of(weights.location) == weights.sha256 == by_style[weights.path.stem]["sha256"]
@@ -75,3 +76,18 @@ def test_the_cards_validation_table_is_reproduced(model, card) -> None:
     for name, row in card["validation"].items():
         for metric, value in row.items():
             assert table[name][metric] == pytest.approx(value, abs=0.01, rel=0.01), (name, metric)
+
+
+def test_the_texture_network_reaches_the_cards_figures(model, card) -> None:
+    """Its textures match the sample's Gram matrices about as well as the card says, far
+    better than noise, and two seeds give two different textures."""
+    from models.style_transfer.texture import judge_texture
+
+    expected = card["texture_network"]
+    classifier = load_classifier(WEIGHTS_DIR / CLASSIFIER_NAME)
+    figures = judge_texture(model.textures[expected["texture"]], model.features,
+                            lambda images: style_share(classifier, images, expected["texture"]), optimise_steps=10)
+    for metric in ("gram_loss_network", "own_style_share_network", "seed_difference"):
+        assert figures[metric] == pytest.approx(expected[metric], abs=0.01, rel=0.01), metric
+    assert figures["gram_loss_network"] < 0.1 * figures["gram_loss_noise"]
+    assert figures["seed_difference"] > 10

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from models.style_transfer.params import STYLE_NAMES
+from models.style_transfer.params import STYLE_NAMES, TEXTURE_GENERATORS
 
 API = "/api/v1/demos/style-transfer"
 
@@ -72,9 +72,28 @@ def test_the_job_records_method_previews_and_losses(client) -> None:
 
 
 def test_a_texture_grows_from_a_shipped_sample_without_a_photo(client) -> None:
-    answer = client.post(f"{API}?wait=60", data={"method": "texture", "style": STYLE_NAMES[1], "steps": "20"})
+    without_network = next(name for name in STYLE_NAMES if name not in TEXTURE_GENERATORS)
+    answer = client.post(f"{API}?wait=60", data={"method": "texture", "style": without_network, "steps": "20"})
     assert answer.status_code == 200, answer.text
     assert Image.open(io.BytesIO(answer.content)).size[0] >= 128
+
+
+def _texture_job(client, seed: int) -> dict:
+    from tests.queue_fixtures import wait_until
+
+    submitted = client.post(API, data={"method": "texture", "style": TEXTURE_GENERATORS[0], "seed": str(seed)})
+    assert submitted.status_code == 202, submitted.text
+    wait_until(lambda: client.get(submitted.json()["url"]).json()["status"] == "done", timeout=30)
+    return client.get(submitted.json()["url"]).json()
+
+
+def test_the_texture_network_answers_in_one_pass_and_the_seed_picks_the_texture(client) -> None:
+    first, again, other = (_texture_job(client, seed) for seed in (7, 7, 8))
+    assert first["result"]["generator"] is True and "previews" not in first["result"]
+    pixels = [np.asarray(Image.open(io.BytesIO(client.get(job["files"]["texture.png"]).content)), dtype=float)
+              for job in (first, again, other)]
+    assert np.array_equal(pixels[0], pixels[1])
+    assert np.abs(pixels[0] - pixels[2]).mean() > 1
 
 
 @pytest.mark.parametrize(("data", "message"), [
