@@ -5,7 +5,9 @@ read off the request."""
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -88,6 +90,31 @@ async def _signed_in(viewer: ViewerDep) -> User:
 
 
 UserDep = Annotated[User, Depends(_signed_in)]
+
+READER_COOKIE = "marginalia_reader"  # an anonymous reader's Turing-test identity
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who answers a Turing test: a signed-in user, or a browser by its reader cookie (`new`
+    when this request made one up: the route must set it)."""
+
+    id: str
+    cookie: str | None = None
+    new: bool = False
+
+
+async def _reader(request: Request, viewer: ViewerDep) -> Reader:
+    if viewer is not None:
+        return Reader(f"user:{viewer.id}")
+    token = request.cookies.get(READER_COOKIE, "")
+    if len(token) == 32 and token.isalnum():
+        return Reader(f"anon:{token}", token)
+    token = secrets.token_hex(16)
+    return Reader(f"anon:{token}", token, new=True)
+
+
+ReaderDep = Annotated[Reader, Depends(_reader)]
 CSRF = Depends(verify_csrf)  # use as `dependencies=[CSRF]` on state-changing routes
 
 

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from app.deps import SignInRequired
 from app.services.demo_jobs import RefusedSubmission
+from app.services.turing_test import TuringRefused
 
 _JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 
@@ -40,11 +41,12 @@ async def _on_invalid_request(request: Request, exc: RequestValidationError) -> 
     return _page(request, 400, "Bad request", problems)
 
 
-async def _on_refused_submission(request: Request, exc: RefusedSubmission) -> Response:
+async def _on_refused_submission(request: Request, exc: RefusedSubmission | TuringRefused) -> Response:
     headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
     if wants_json(request):
         return JSONResponse({"detail": str(exc)}, exc.status, headers=headers)
-    response = _page(request, exc.status, "The demo could not run", str(exc))
+    title = "The answer was not recorded" if isinstance(exc, TuringRefused) else "The demo could not run"
+    response = _page(request, exc.status, title, str(exc))
     response.headers.update(headers or {})
     return response
 
@@ -57,4 +59,5 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _on_http_error)
     app.add_exception_handler(RequestValidationError, _on_invalid_request)
     app.add_exception_handler(RefusedSubmission, _on_refused_submission)
+    app.add_exception_handler(TuringRefused, _on_refused_submission)
     app.add_exception_handler(SignInRequired, _on_sign_in_required)

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     job_workers: int = Field(1, ge=1, le=32, description="Threads running demo jobs (inline queue).")
     max_active_jobs: int = Field(20, ge=1, description="Queued + running jobs before submissions get 429.")
     demo_runs_per_minute: int = Field(30, ge=1, description="Demo submissions one client may make a minute.")
+    turing_votes_per_minute: int = Field(
+        20, ge=1, description="Turing-test answers one client (address) may give a minute.")
     upload_limit_mb: float = Field(10, gt=0, description="Largest accepted demo upload.")
     result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
     worker_metrics_port: int | None = Field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from app.db.values import Visibility
@@ -204,3 +204,22 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TuringVote(Base):
+    """One reader's answer to one pair of a demo's Turing test (real photo or the model's?).
+    Pairs are counted per model: `model` is the start of the sha256 of the weights that made
+    the fake, so a retrained model starts a fresh tally."""
+
+    __tablename__ = "turing_votes"
+    __table_args__ = (UniqueConstraint("demo", "model", "photo", "reader"),)  # one vote per reader per pair
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demo: Mapped[str] = mapped_column(String(50))
+    model: Mapped[str] = mapped_column(String(16), index=True)
+    photo: Mapped[str] = mapped_column(String(40))
+    reader: Mapped[str] = mapped_column(String(80), index=True)  # "user:<id>" or "anon:<cookie token>"
+    client: Mapped[str] = mapped_column(String(80), index=True)  # for the per-client rate limit
+    real_side: Mapped[str] = mapped_column(String(5))  # "left" or "right": where the real photo was shown
+    chose_real: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime, index=True)

@@ -15,6 +15,7 @@ from app.routes import (
     paper_page,
     search_page,
     stream_pages,
+    turing_pages,
 )
 
 API_ROUTERS = (
@@ -25,6 +26,7 @@ API_ROUTERS = (
     api_annotation_io.router,  # before api_annotations: /export and /import are not ids
     api_annotations.router,
     api_search.router,
+    turing_pages.api_router,  # before api_demos' catch-alls under /api/v1/demos/{demo}
     api_demos.router,
 )
 
@@ -33,6 +35,7 @@ PAGE_ROUTERS = (
     library.router,
     paper_page.router,
     search_page.router,
+    turing_pages.router,  # /demos/{demo}/test before demo_pages' routes
     demo_pages.router,
     account_pages.router,
     stream_pages.router,

@@ -32,8 +32,16 @@ def evaluate() -> dict[str, dict[str, float]]:
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="marginalia evaluate colorization", description=__doc__)
     parser.add_argument("--threads", type=int, default=2, help="CPU threads")
+    parser.add_argument("--turing", action="store_true",
+                        help="(re)write the Turing test's pairs (page/turing/) from the shipped weights")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
+    if args.turing:
+        from models.colorization.turing import write_pairs
+
+        manifest = write_pairs(load([verify_weights(SHIPPED_WEIGHTS)], torch.device("cpu")), SHIPPED_WEIGHTS.sha256)
+        print(f"wrote {len(manifest['pairs'])} pairs for weights {manifest['weights_sha256'][:12]}")
+        return 0
     card = json.loads(SHIPPED_WEIGHTS.location.with_name("card.json").read_text())
     measured = evaluate()
     for name, figures in measured.items():

@@ -367,3 +367,18 @@ class Colorizer {
 }
 
 for (const root of document.querySelectorAll("[data-colorizer]")) new Colorizer(root);
+
+// The live fooling rate of the Turing test, beside the paper's (the link works without it).
+async function showTuringRate(node) {
+  try {
+    const answer = await fetch("/api/v1/demos/colorization/turing");
+    if (!answer.ok) return;
+    const { overall } = await answer.json();
+    if (!overall.votes) return void (node.textContent = "No answers yet: be the first.");
+    const [low, high] = overall.interval_95.map((x) => Math.round(x * 100));
+    node.textContent = `Readers here so far: ${Math.round(overall.rate * 100)}% fooled over ${overall.votes} answers (95% interval ${low}–${high}%).`;
+  } catch {
+    // offline or refused: the sentence without the figure still stands
+  }
+}
+for (const node of document.querySelectorAll("[data-turing-rate] .colorizer-turing-rate")) showTuringRate(node);
