@@ -14,11 +14,12 @@ from pathlib import Path
 
 import torch
 
-from models.checkpoints import load_checkpoint, save_atomically
+from models.checkpoints import save_atomically
 from models.spec import sha256_of
 from models.style_transfer.data import load_style
 from models.style_transfer.features import RandomFeatures, style_loss, style_targets, tv_loss
 from models.style_transfer.net import TextureGenerator
+from models.style_transfer.training_loop import run_steps
 
 TEXTURE_NAME = "elephants"  # the most stationary of the four artworks: a texture more than a picture
 
@@ -72,36 +73,18 @@ def train_texture(plan: TexturePlan, run_dir: Path, *, weights_dir: Path | None,
     optimiser = torch.optim.Adam(generator.parameters(), lr=plan.learning_rate)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimiser, plan.steps)
     noise_source = torch.Generator().manual_seed(plan.seed)
-    step, seconds = 0, 0.0
-    checkpoint = run_dir / "checkpoint.pt"
-    state = load_checkpoint(checkpoint, asdict(plan))
-    if state is not None:
-        generator.load_state_dict(state["generator"])
-        optimiser.load_state_dict(state["optimiser"])
-        schedule.load_state_dict(state["schedule"])
-        noise_source.set_state(state["noise"])
-        step, seconds = state["step"], state["seconds"]
-        log(f"resumed texture {plan.texture} at step {step}")
-    started, base = time.perf_counter(), seconds
-    with (run_dir / "log.jsonl").open("a") as log_file:
-        while step < plan.steps:
-            terms = texture_loss(generator, features, targets, plan, noise_source)
-            optimiser.zero_grad()
-            terms["total"].backward()
-            optimiser.step()
-            schedule.step()
-            step += 1
-            seconds = base + time.perf_counter() - started
-            if step % plan.log_every == 0 or step == plan.steps:
-                record = {"step": step, "minutes": round(seconds / 60, 2)} | {
-                    name: round(float(value.detach()), 5) for name, value in terms.items()}
-                log_file.write(json.dumps(record) + "\n")
-                log_file.flush()
-                log(json.dumps(record))
-            if step % plan.checkpoint_every == 0 or step == plan.steps:
-                save_atomically({"plan": asdict(plan), "generator": generator.state_dict(),
-                                 "optimiser": optimiser.state_dict(), "schedule": schedule.state_dict(),
-                                 "noise": noise_source.get_state(), "step": step, "seconds": seconds}, checkpoint)
+
+    def one_step() -> dict[str, torch.Tensor]:
+        terms = texture_loss(generator, features, targets, plan, noise_source)
+        optimiser.zero_grad()
+        terms["total"].backward()
+        optimiser.step()
+        schedule.step()
+        return terms
+
+    parts = {"generator": generator, "optimiser": optimiser, "schedule": schedule}
+    step, seconds = run_steps(plan, run_dir, parts=parts, random=noise_source, step=one_step,
+                              label=f"texture {plan.texture}", log=log)
     summary = {"texture": plan.texture, "plan": asdict(plan), "steps": step,
                "wall_time_minutes": round(seconds / 60, 2),
                "parameters": sum(p.numel() for p in generator.parameters())}

@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
 
-from models.checkpoints import load_checkpoint, save_atomically
+from models.checkpoints import save_atomically
 from models.spec import sha256_of
 from models.style_transfer.data import STYLE_NAMES, load_style, random_crops, training_photos
 from models.style_transfer.features import RandomFeatures, content_loss, style_loss, style_targets, tv_loss
 from models.style_transfer.net import Generator
 from models.style_transfer.optimise import CONTENT_WEIGHT, STYLE_WEIGHT, TV_WEIGHT
 from models.style_transfer.texture import TexturePlan, train_texture
+from models.style_transfer.training_loop import run_steps
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 RUNS_DIR = Path(__file__).resolve().parents[2] / "data" / "train" / "style-transfer"
@@ -83,42 +83,19 @@ def train(plan: TrainingPlan, run_dir: Path, *, weights_dir: Path | None = WEIGH
     optimiser = torch.optim.Adam([{"params": body}, {"params": [generator.skip], "lr": 10 * plan.learning_rate}],
                                  lr=plan.learning_rate)
     crop_generator = torch.Generator().manual_seed(plan.seed)
-    step, seconds = 0, 0.0
-    checkpoint = run_dir / "checkpoint.pt"
-    state = load_checkpoint(checkpoint, asdict(plan))
-    if state is not None:
-        generator.load_state_dict(state["generator"])
-        optimiser.load_state_dict(state["optimiser"])
-        crop_generator.set_state(state["crops"])
-        step, seconds = state["step"], state["seconds"]
-        log(f"resumed {plan.style} at step {step} ({seconds / 60:.1f} min trained)")
     photos = training_photos()
-    started, base = time.perf_counter(), seconds
-    running: dict[str, float] = {}
-    with (run_dir / "log.jsonl").open("a") as log_file:
-        while step < plan.steps:
-            generator.train()
-            crops = random_crops(photos, plan.batch, plan.crop, crop_generator)
-            terms = generator_loss(generator, features, crops, targets, plan)
-            optimiser.zero_grad()
-            terms["total"].backward()
-            optimiser.step()
-            step += 1
-            for name, value in terms.items():
-                running[name] = running.get(name, 0.0) + float(value.detach())
-            seconds = base + time.perf_counter() - started
-            if step % plan.log_every == 0 or step == plan.steps:
-                count = plan.log_every if step % plan.log_every == 0 else step % plan.log_every
-                record = {"step": step, "minutes": round(seconds / 60, 2)} | {
-                    name: round(value / count, 5) for name, value in running.items()}
-                running = {}
-                log_file.write(json.dumps(record) + "\n")
-                log_file.flush()
-                log(json.dumps(record))
-            if step % plan.checkpoint_every == 0 or step == plan.steps:
-                save_atomically({"plan": asdict(plan), "generator": generator.state_dict(),
-                                 "optimiser": optimiser.state_dict(), "crops": crop_generator.get_state(),
-                                 "step": step, "seconds": seconds}, checkpoint)
+
+    def one_step() -> dict[str, torch.Tensor]:
+        generator.train()
+        crops = random_crops(photos, plan.batch, plan.crop, crop_generator)
+        terms = generator_loss(generator, features, crops, targets, plan)
+        optimiser.zero_grad()
+        terms["total"].backward()
+        optimiser.step()
+        return terms
+
+    step, seconds = run_steps(plan, run_dir, parts={"generator": generator, "optimiser": optimiser},
+                              random=crop_generator, step=one_step, label=plan.style, log=log)
     summary = {"style": plan.style, "plan": asdict(plan), "steps": step, "wall_time_minutes": round(seconds / 60, 2),
                "parameters": sum(p.numel() for p in generator.parameters())}
     if weights_dir is not None:
