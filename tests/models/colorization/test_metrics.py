@@ -125,3 +125,23 @@ def test_report_rounds_the_three_figures() -> None:
     assert set(figures) == {"auc", "mean_chroma", "colourfulness"}
     assert figures["auc"] == round(ab_error_auc(grey(lab), lab), 4)
     assert report(lab, lab)["auc"] == 1.0
+
+
+def test_the_rebalanced_auc_weighs_rare_colours_up() -> None:
+    """Most pixels grey, a few strongly blue: grey prediction scores well on the plain AuC and
+    worse on the rebalanced one, where the blue pixels count about as much as the rest together."""
+    from models.colorization.bins import gamut_bins
+    from models.colorization.metrics import ab_error_auc, rarity_weights, rebalanced_auc
+
+    truth = torch.zeros(1, 3, 20, 20)
+    truth[:, 0] = 50
+    truth[:, 2, :2] = -60  # two rows of blue (b = -60): 10% of the pixels
+    grey = truth.clone()
+    grey[:, 1:] = 0
+    # plain: 90% of pixels exact, 10% 60 off (their curve area 90/150) -> about 0.96; rebalanced:
+    # the two colours weigh about half each -> about 0.8
+    assert ab_error_auc(grey, truth) == pytest.approx(0.96, abs=0.01)
+    assert rebalanced_auc(grey, truth, gamut_bins()) == pytest.approx(0.8, abs=0.04)
+    weights = rarity_weights([truth[0]], gamut_bins())[0]
+    assert weights[:2].mean() > 5 * weights[2:].mean()  # rare bins weigh more
+    assert ab_error_auc(truth, truth, weights[None]) == pytest.approx(1.0, abs=0.01)  # perfect stays perfect
