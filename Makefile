@@ -33,12 +33,17 @@ install: $(STAMP) weights
 
 # Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
 # the load generator of `make bench`. The three wallpaper packages hold the photos the
-# colorization model trains on (its training tests run a few steps on them).
-APT_PACKAGES := chromium redis-server apache2-utils mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds
+# colorization model trains on (its training tests run a few steps on them). fluidsynth with
+# the General MIDI soundfont and espeak-ng render WaveNet's training audio (its corpus test too);
+# the colour emoji font is the GAN's data set.
+APT_PACKAGES := chromium redis-server apache2-utils mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds \
+  fluidsynth fluid-soundfont-gm espeak-ng fonts-noto-color-emoji
 
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v ab >/dev/null \
-	    || [ ! -d /usr/share/backgrounds/mate/nature ] || [ ! -d /usr/share/wallpapers/Path ]; then \
+	    || [ ! -d /usr/share/backgrounds/mate/nature ] || [ ! -d /usr/share/wallpapers/Path ] \
+	    || ! command -v fluidsynth >/dev/null || ! command -v espeak-ng >/dev/null \
+	    || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	  else echo "need: apt-get install $(APT_PACKAGES) (as root)"; exit 1; fi; \
 	fi
@@ -63,6 +68,8 @@ bench: install system-packages
 	$(PY) tests/bench/bench_lrp.py
 	$(PY) tests/bench/bench_face_heatmap.py
 	$(PY) tests/bench/bench_style_transfer.py
+	$(PY) tests/bench/bench_wavenet.py
+	$(PY) tests/bench/bench_gan.py
 
 # `make train-DEMO` retrains a demo's model in the background through its spec's training
 # command (`marginalia train DEMO`); run it again after a stop and it resumes from its last

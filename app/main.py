@@ -32,8 +32,10 @@ from models.spec import DemoSpec
 log = logging.getLogger("marginalia")
 
 
-def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] | None = None) -> FastAPI:
-    """`demos` defaults to the specs the settings name (models.registry.DEMOS); tests pass their own."""
+def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] | None = None,
+               planned: tuple[DemoSpec, ...] = PLANNED) -> FastAPI:
+    """`demos` defaults to the specs the settings name (models.registry.DEMOS), `planned` to the
+    demos announced before their package exists (models.registry.PLANNED); tests pass their own."""
     settings = settings or get_settings()
     engine = make_engine(settings.resolved_database_url)
 
@@ -64,7 +66,7 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     app.state.catalog = PaperCatalog(app.state.sessions)
     app.state.demos = load_specs(settings.demo_specs) if demos is None else demos
     live = {spec.name for spec in app.state.demos}
-    app.state.planned_demos = tuple(spec for spec in PLANNED if spec.name not in live)
+    app.state.planned_demos = tuple(spec for spec in planned if spec.name not in live)
     app.state.templates = make_templates((*app.state.demos, *app.state.planned_demos))
     app.state.fragments = FragmentCache(app.state.templates)
     app.state.job_pool = _job_dispatcher(settings, app.state.sessions, app.state.demos)

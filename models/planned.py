@@ -10,7 +10,3 @@ from models.spec import DemoSpec
 def planned(name: str, title: str, blurb: str, paper: str) -> DemoSpec:
     return DemoSpec(name, title, paper, blurb=blurb, status="planned", thumbnail=f"/static/demos/{name}.svg")
 
-
-WAVENET = planned("wavenet", "WaveNet audio", "Generate audio sample by sample.", "wavenet")
-GAN = planned("gan", "GAN editing", "Sample, project and edit images on a GAN's manifold.",
-              "generative-visual-manipulation")

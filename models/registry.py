@@ -7,24 +7,24 @@ the contract; docs/architecture.md says how to add one). `DEMOS` are the demos a
 
 from __future__ import annotations
 
-from models import planned
 from models.colorization.spec import SPEC as COLORIZATION
 from models.face_heatmap.spec import SPEC as FACE_HEATMAP
+from models.gan.spec import SPEC as GAN
 from models.lrp.spec import SPEC as LRP
 from models.spec import DemoSpec, resolve_entry_point
 from models.style_transfer.spec import SPEC as STYLE_TRANSFER
+from models.wavenet.spec import SPEC as WAVENET
 
 DEMOS: tuple[DemoSpec, ...] = (
     COLORIZATION,
     FACE_HEATMAP,
+    GAN,
     LRP,
     STYLE_TRANSFER,
+    WAVENET,
 )
 
-PLANNED: tuple[DemoSpec, ...] = (
-    planned.WAVENET,
-    planned.GAN,
-)
+PLANNED: tuple[DemoSpec, ...] = ()
 
 
 class UnknownDemo(KeyError):

@@ -74,10 +74,18 @@ def test_its_training_and_evaluation_commands_are_found_through_the_spec(tmp_pat
         get_settings.cache_clear()
 
 
-def test_a_planned_demo_is_announced_not_run(client) -> None:
-    page = client.get("/demos/gan")
-    assert page.status_code == 200 and "not deployed on this server yet" in page.text
-    assert client.post("/api/v1/demos/gan", json={}).status_code == 404
+def test_a_planned_demo_is_announced_not_run(settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from models.planned import planned
+
+    coming = planned("time-machine", "Time machine", "Run a paper before it is written.", "wave-toy")
+    with TestClient(create_app(settings, planned=(coming,))) as client:
+        page = client.get("/demos/time-machine")
+        assert page.status_code == 200 and "not deployed on this server yet" in page.text
+        assert "Time machine" in client.get("/demos").text
+        assert client.post("/api/v1/demos/time-machine", json={}).status_code == 404
 
 
 @pytest.mark.parametrize("spec", DEMOS, ids=lambda spec: spec.name)
