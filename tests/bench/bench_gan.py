@@ -6,9 +6,7 @@ end (`POST /api/v1/demos/gan?wait=`, 30 steps). The issue's bound: an update ste
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,19 +20,14 @@ from models.gan.evaluate import random_strokes  # noqa: E402
 from models.gan.predict import load, sample_latents  # noqa: E402
 from models.gan.project import project  # noqa: E402
 from models.gan.spec import SPEC  # noqa: E402
+from tests.bench import timing  # noqa: E402
 from tests.bench.bench_web import running_server  # noqa: E402
 
 ROUNDS = 20
 
 
 def median_ms(function, rounds: int = ROUNDS) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return timing.median_ms(function, rounds)
 
 
 def main() -> None:

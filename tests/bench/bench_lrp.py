@@ -6,9 +6,7 @@ classifier on one digit (an explanation is one forward and one backward pass, pl
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,19 +21,14 @@ from models.lrp.explain import explain  # noqa: E402
 from models.lrp.params import RULES  # noqa: E402
 from models.lrp.predict import load  # noqa: E402
 from models.lrp.spec import SPEC  # noqa: E402
+from tests.bench import timing  # noqa: E402
 from tests.bench.bench_web import running_server  # noqa: E402
 
 ROUNDS = 30
 
 
 def median_ms(function, rounds: int = ROUNDS) -> float:
-    function()  # warm-up
-    times = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+    return timing.median_ms(function, rounds)
 
 
 def aopc_ms(model, images, labels) -> float:
