@@ -100,7 +100,7 @@ def _job_dispatcher(settings: Settings, sessions: sessionmaker[Session],
     configure_threads(settings.job_workers)
     models = ModelCache(resolve_device(settings.device), on_load=record_model_load)
     return InlineWorkerPool(sessions=sessions, demos=demos, models=models, data_dir=settings.data_dir,
-                            workers=settings.job_workers)
+                            workers=settings.job_workers, preload=settings.preload_models)
 
 
 async def _expire_results_forever(app: FastAPI, every_seconds: float = 600) -> None:

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     access_log: bool = Field(False, description="Log every request (uvicorn access log).")
     page_size: int = Field(12, ge=1, le=100, description="Papers per page in the library.")
     job_workers: int = Field(1, ge=1, le=32, description="Threads running demo jobs (inline queue).")
+    preload_models: bool = Field(
+        True, description="Load the demos that ask for it when a server or worker starts, not on the first job.")
     max_active_jobs: int = Field(20, ge=1, description="Queued + running jobs before submissions get 429.")
     demo_runs_per_minute: int = Field(30, ge=1, description="Demo submissions one client may make a minute.")
     turing_votes_per_minute: int = Field(

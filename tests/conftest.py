@@ -23,7 +23,9 @@ FIXTURE_PAPERS = Path(__file__).parent / "fixtures" / "papers"
 def make_settings(tmp_path: Path, papers: Path) -> Settings:
     content = tmp_path / "content"
     shutil.copytree(papers, content / "papers")
-    return Settings(content_dir=content, data_dir=tmp_path / "data")
+    # No model warm-up: each test's app would otherwise load every demo's network in a thread
+    # that outlives the test (the browser site and the preload test turn it back on).
+    return Settings(content_dir=content, data_dir=tmp_path / "data", preload_models=False)
 
 
 @pytest.fixture

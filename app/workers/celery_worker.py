@@ -29,7 +29,7 @@ def run_worker(settings: Settings) -> None:
     configure_threads(settings.job_workers)
     models = ModelCache(resolve_device(settings.device), on_load=record_model_load)
     for spec in demos:
-        if spec.preload:  # warm up now, not on the first reader's job
+        if spec.preload and settings.preload_models:  # warm up now, not on the first reader's job
             models.get(spec)
     celery = make_celery(settings)
 

@@ -22,9 +22,9 @@ log = logging.getLogger("marginalia.jobs")
 
 class InlineWorkerPool:
     def __init__(self, *, sessions: sessionmaker[Session], demos: tuple[DemoSpec, ...], models: ModelCache,
-                 data_dir: Path, workers: int) -> None:
+                 data_dir: Path, workers: int, preload: bool = True) -> None:
         self._sessions, self._demos, self._models = sessions, demos, models
-        self._data_dir, self._workers = data_dir, workers
+        self._data_dir, self._workers, self._preload = data_dir, workers, preload
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -34,15 +34,20 @@ class InlineWorkerPool:
             retried, failed = job_queue.recover_jobs(session)
         if retried or failed:
             log.info("recovered jobs after a restart: %d retried, %d failed", retried, failed)
-        preload = [spec for spec in self._demos if spec.preload]
+        preload = [spec for spec in self._demos if spec.preload] if self._preload else []
         if preload:  # warm up in the background: start-up is not held up by model loading
-            threading.Thread(target=lambda: [self._models.get(spec) for spec in preload],
-                             name="model-warm-up", daemon=True).start()
+            threading.Thread(target=self._warm_up, args=(preload,), name="model-warm-up", daemon=True).start()
         for number in range(self._workers):
             thread = threading.Thread(target=self._loop, name=f"job-worker-{number}", daemon=True)
             thread.start()
             self._threads.append(thread)
         self._wake.set()
+
+    def _warm_up(self, specs: list[DemoSpec]) -> None:
+        for spec in specs:
+            if self._stop.is_set():  # a pool that has stopped loads nothing more
+                return
+            self._models.get(spec)
 
     def submit(self, job_id: str) -> None:  # the job is already a queued row
         """A job was queued: wake an idle worker now instead of at its next poll."""

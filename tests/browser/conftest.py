@@ -55,7 +55,8 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The shipped content, served by uvicorn in a thread of this process."""
     settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
-    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS})  # a real (tiny) network to run
+    # a real (tiny) network to run, and the real demos warmed up at start as in production
+    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS, "preload_models": True})
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
