@@ -55,8 +55,10 @@ class Site:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """The shipped content, served by uvicorn in a thread of this process."""
     settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
-    # a real (tiny) network to run, and the real demos warmed up at start as in production
-    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS, "preload_models": True})
+    # a real (tiny) network to run, and the real demos warmed up at start as in production; every
+    # test is the same client (127.0.0.1), so the per-client limits (tested in tests/app) are lifted
+    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS, "preload_models": True,
+                                           "demo_runs_per_minute": 100_000, "turing_votes_per_minute": 100_000})
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
