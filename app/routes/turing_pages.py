@@ -75,5 +75,5 @@ def turing_tally(spec: DemoDep, session: SessionDep) -> dict:
 
     return {"demo": spec.name, "model": pairs.model, "paper_rate": turing_test.PAPER_FOOLING_RATE,
             "overall": tally(overall),
-            "photos": {photo: tally(t) | {"credit": pair.credit, "licence": pair.licence}
-                       for pair in pairs.pairs for photo, t in per_photo.items() if photo == pair.id}}
+            "photos": {pair.id: tally(per_photo[pair.id]) | {"credit": pair.credit, "licence": pair.licence}
+                       for pair in pairs.pairs}}
