@@ -32,16 +32,17 @@ weights: $(STAMP)
 install: $(STAMP) weights
 
 # Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
-# the load generator of `make bench`. The three wallpaper packages hold the photos the
-# colorization model trains on (its training tests run a few steps on them). fluidsynth with
+# the load generator of `make bench`. The wallpaper packages and opencv-doc (its sample photos)
+# hold the photos the colorization model trains on (its training tests run a few steps on them). fluidsynth with
 # the General MIDI soundfont and espeak-ng render WaveNet's training audio (its corpus test too);
 # the colour emoji font is the GAN's data set.
 APT_PACKAGES := chromium redis-server apache2-utils mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds \
-  fluidsynth fluid-soundfont-gm espeak-ng fonts-noto-color-emoji
+  lomiri-wallpapers-16.04 opencv-doc fluidsynth fluid-soundfont-gm espeak-ng fonts-noto-color-emoji
 
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || ! command -v redis-server >/dev/null || ! command -v ab >/dev/null \
 	    || [ ! -d /usr/share/backgrounds/mate/nature ] || [ ! -d /usr/share/wallpapers/Path ] \
+	    || [ ! -f /usr/share/backgrounds/free_by_Peter_Nerlich.jpg ] || [ ! -d /usr/share/doc/opencv-doc/examples/data ] \
 	    || ! command -v fluidsynth >/dev/null || ! command -v espeak-ng >/dev/null \
 	    || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \

@@ -64,6 +64,12 @@ async def verify_csrf(request: Request) -> None:
         raise HTTPException(403, "missing or wrong CSRF token; reload the page and try again")
 
 
+async def verify_csrf_when_signed_in(request: Request) -> None:
+    """`verify_csrf` for a request that carries the session cookie (it acts for that user)."""
+    if request.cookies.get(SESSION_COOKIE) is not None:
+        await verify_csrf(request)
+
+
 class CsrfCookieMiddleware:
     """Gives every browser a CSRF cookie (pure ASGI: costs nothing when it already has one)."""
 

@@ -16,8 +16,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from app.auth import resolve_viewer, verify_csrf
+from app.auth import resolve_viewer, verify_csrf, verify_csrf_when_signed_in
 from app.db.models import Job, User
+from app.schemas.client_json import check_client_json
 from app.services.demo_jobs import NoSuchJob, Submission, owned_job
 from app.services.job_dispatch import JobDispatcher
 from app.services.paper_catalog import PaperCatalog
@@ -116,6 +117,9 @@ async def _reader(request: Request, viewer: ViewerDep) -> Reader:
 
 ReaderDep = Annotated[Reader, Depends(_reader)]
 CSRF = Depends(verify_csrf)  # use as `dependencies=[CSRF]` on state-changing routes
+# on state-changing routes open to anonymous callers: a request with the session cookie acts
+# for its user, so it needs the token; one without (curl, another site's anonymous form) is anonymous
+CSRF_WHEN_SIGNED_IN = Depends(verify_csrf_when_signed_in)
 
 
 class SignInRequired(Exception):
@@ -189,8 +193,14 @@ async def _submission(request: Request, settings: SettingsDep) -> Submission:
             submission.params = await request.json()
         except ValueError:
             raise HTTPException(400, "the body is not valid JSON") from None
+        except RecursionError:
+            raise HTTPException(400, "the JSON is nested too deeply") from None
         if not isinstance(submission.params, dict):
             raise HTTPException(422, "send the inputs as a JSON object")
+        try:
+            check_client_json(submission.params)
+        except ValueError as problem:
+            raise HTTPException(422, str(problem)) from None
     return submission
 
 
@@ -224,7 +234,7 @@ async def uploaded_json(request: Request) -> Any:
     if not raw.strip():
         raise HTTPException(400, "the file is empty; send a JSON document")
     try:
-        return json.loads(raw)
+        return check_client_json(json.loads(raw))
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise HTTPException(400, f"the file is not valid JSON: {exc.msg} ({where})") from None
@@ -232,6 +242,8 @@ async def uploaded_json(request: Request) -> Any:
         raise HTTPException(400, "the file is not UTF-8 text; send a JSON document") from None
     except RecursionError:
         raise HTTPException(400, "the JSON is nested too deeply") from None
+    except ValueError as problem:  # check_client_json's
+        raise HTTPException(400, f"the file is not usable: {problem}") from None
 
 
 async def _read_body(request: Request) -> bytes:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -12,6 +14,7 @@ from app.deps import SignInRequired
 from app.services.demo_jobs import RefusedSubmission
 from app.services.turing_test import TuringRefused
 
+EXCERPT = 80  # characters of a rejected input echoed back: enough to find it, never the whole body
 _JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 
 
@@ -32,12 +35,34 @@ async def _on_http_error(request: Request, exc: HTTPException) -> Response:
     return _page(request, exc.status_code, titles.get(exc.status_code, "Request failed"), str(exc.detail))
 
 
+def excerpt(value: object) -> object:
+    """A rejected input as it may be echoed: short text (lone surrogates escaped), a finite
+    number, or only the kind of a container; never the client's whole document."""
+    if isinstance(value, bool) or value is None or (isinstance(value, int) and abs(value) < 2**53):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, dict | list | tuple):
+        return f"({'an object' if isinstance(value, dict) else 'a list'} of {len(value)})"
+    text = str(value)
+    text = text if len(text) <= EXCERPT else text[:EXCERPT] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def validation_problems(exc: RequestValidationError) -> list[dict]:
+    """FastAPI's 422 list (type, loc, msg, input), each input cut to an excerpt."""
+    return [
+        {"type": error.get("type", ""), "loc": [excerpt(part) for part in error.get("loc", ())],
+         "msg": excerpt(error.get("msg", "")), "input": excerpt(error.get("input"))}
+        for error in exc.errors()
+    ]
+
+
 async def _on_invalid_request(request: Request, exc: RequestValidationError) -> Response:
     if wants_json(request):
-        return await request_validation_exception_handler(request, exc)
-    problems = "; ".join(
-        f"{err['loc'][-1]}: {err['msg']}" for err in exc.errors()
-    )
+        return JSONResponse({"detail": validation_problems(exc)}, 422)
+    problems = "; ".join(f"{(problem['loc'] or ['request'])[-1]}: {problem['msg']}"
+                         for problem in validation_problems(exc))
     return _page(request, 400, "Bad request", problems)
 
 

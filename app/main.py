@@ -18,6 +18,7 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.deps import RESOLVE_VIEWER
 from app.errors import register_error_handlers
+from app.http_hardening import add_hardening
 from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
 from app.services.job_dispatch import JobDispatcher
 from app.services.job_queue import expire_jobs
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     app.state.job_pool = _job_dispatcher(settings, app.state.sessions, app.state.demos)
     app.add_middleware(CsrfCookieMiddleware)
     app.add_middleware(MetricsMiddleware)
+    add_hardening(app, settings.cors_origins)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for spec in app.state.demos:  # each demo's widget script and the files it shows
         if spec.page_dir:

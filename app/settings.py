@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     result_retention_hours: float = Field(24, gt=0, description="How long job results are kept.")
     worker_metrics_port: int | None = Field(
         None, ge=1, le=65535, description="Port where `marginalia worker` serves /metrics (off when unset).")
+    cors_origins: list[str] = Field(
+        [], description="Origins (https://host) whose scripts may call the API; none by default (CORS closed).")
     demo_specs: str = Field("models.registry:DEMOS", description="Dotted path of the demo specs to serve.")
     celery_visibility_timeout: int = Field(
         600, ge=1, description="Seconds before Redis hands an unacknowledged job (its worker died) to another worker.")

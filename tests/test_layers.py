@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = (
     ("app.main", "app.cli"),
     ("app.routes", "app.errors"),
-    ("app.deps", "app.templating", "app.auth"),
+    ("app.deps", "app.templating", "app.auth", "app.http_hardening"),
     ("app.workers", "app.metrics"),
     ("app.presenters",),
     ("app.services",),

@@ -37,7 +37,8 @@ from app.services.annotation_write import (
 )
 
 router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"])
-_ALLOW = "GET, HEAD, OPTIONS, POST"
+_ALLOW = "GET, HEAD, OPTIONS, POST"  # the container (W3C Web Annotation Protocol §4)
+_ALLOW_ONE = "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
 
 
 def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> Response:
@@ -57,6 +58,16 @@ def _version(if_match: str | None) -> int | None:
 
 def _not_found(annotation_id: str) -> HTTPException:
     return HTTPException(404, f"no annotation {annotation_id!r}")
+
+
+@router.options("/", status_code=204, summary="What the container allows (Allow, Accept-Post)")
+def container_options() -> Response:
+    return Response(status_code=204, headers={"Allow": _ALLOW, "Accept-Post": JSONLD_MEDIA_TYPE})
+
+
+@router.options("/{annotation_id}", status_code=204, summary="What one annotation allows (Allow)")
+def annotation_options(annotation_id: str) -> Response:
+    return Response(status_code=204, headers={"Allow": _ALLOW_ONE})
 
 
 @router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)")
@@ -100,7 +111,7 @@ def item(annotation_id: str, request: Request, session: SessionDep, viewer: View
     if if_none_match == etag(annotation):
         return Response(status_code=304, headers={"ETag": etag(annotation)})
     return jsonld(present_annotation(annotation, base_url(request)),
-                  headers={"ETag": etag(annotation), "Allow": "GET, HEAD, PUT, PATCH, DELETE"})
+                  headers={"ETag": etag(annotation), "Allow": _ALLOW_ONE})
 
 
 def _write(request: Request, change) -> Response:  # a callable doing the write

@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from app.db.models import Job
 from app.db.values import FINISHED_JOB_STATUSES, JobStatus
 from app.deps import (
+    CSRF_WHEN_SIGNED_IN,
     ClientDep,
     DemoDep,
     DispatcherDep,
@@ -32,7 +33,8 @@ from models.spec import DemoSpec
 router = APIRouter(prefix="/api/v1", tags=["demos"])
 
 
-@router.post("/demos/{demo}", status_code=202, summary="Run a demo: 202 with the job, or the result with ?wait=")
+@router.post("/demos/{demo}", status_code=202, dependencies=[CSRF_WHEN_SIGNED_IN],
+             summary="Run a demo: 202 with the job, or the result with ?wait=")
 async def submit(spec: DemoDep, submission: SubmissionDep, request: Request, session: SessionDep,
                  settings: SettingsDep, viewer: ViewerDep, dispatcher: DispatcherDep, client: ClientDep,
                  wait: Annotated[float, Query(ge=0, le=60, description="seconds to wait for the result")] = 0):

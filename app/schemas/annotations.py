@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from app.db.values import Visibility
+from app.schemas.client_json import check_client_json
 
 MAX_TAGS = 20
 MAX_COMMENT = 20_000
 MAX_QUOTE = 4_000
+MAX_OFFSET = 10_000_000  # a character offset into a summary (the longest is ~60,000 characters)
+MAX_NAME = 100  # a W3C type, format, purpose or motivation
 _TAG = re.compile(r"^[a-z0-9][a-z0-9+.-]{0,49}$")
 _ANNOTATION_IRI = re.compile(r"(?:^|/annotations/)([0-9a-f]{32})/?$")
 
@@ -25,14 +29,17 @@ class InvalidAnnotation(ValueError):
     """The request's annotation is malformed; the message says what to fix (HTTP 400/422)."""
 
 
+Iri = Annotated[str, Field(max_length=500)]  # a parent annotation's IRI, as a reply's target
+
+
 class SelectorIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    type: str
+    type: str = Field(max_length=MAX_NAME)
     exact: str | None = Field(None, max_length=MAX_QUOTE)
     prefix: str | None = Field(None, max_length=200)
     suffix: str | None = Field(None, max_length=200)
-    start: int | None = Field(None, ge=0)
-    end: int | None = Field(None, ge=0)
+    start: int | None = Field(None, ge=0, le=MAX_OFFSET)
+    end: int | None = Field(None, ge=0, le=MAX_OFFSET)
 
 
 class TargetIn(BaseModel):
@@ -43,20 +50,25 @@ class TargetIn(BaseModel):
 
 class BodyIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    type: str = "TextualBody"
+    type: str = Field("TextualBody", max_length=MAX_NAME)
     value: str = Field("", max_length=MAX_COMMENT)
-    format: str | None = None
-    purpose: str | None = None
+    format: str | None = Field(None, max_length=MAX_NAME)
+    purpose: str | None = Field(None, max_length=MAX_NAME)
+
+
+Bodies = Annotated[list[BodyIn], Field(max_length=MAX_TAGS + 10)]  # the tags and a few comment bodies
 
 
 class AnnotationIn(BaseModel):
     """POST and PUT body. `target` is a paper passage, or the parent's IRI for a reply."""
 
     model_config = ConfigDict(extra="ignore")
-    motivation: str | None = None
-    body: list[BodyIn] | BodyIn | None = None
-    target: TargetIn | str | list[TargetIn | str]
+    motivation: str | None = Field(None, max_length=MAX_NAME)
+    body: Bodies | BodyIn | None = None
+    target: TargetIn | Iri | list[TargetIn | Iri]
     visibility: Visibility = Visibility.PRIVATE
+
+    _clean = model_validator(mode="before")(check_client_json)
 
     @model_validator(mode="after")
     def _one_target(self) -> AnnotationIn:
@@ -71,8 +83,10 @@ class AnnotationPatch(BaseModel):
     """PATCH body: only what may change after creation."""
 
     model_config = ConfigDict(extra="ignore")
-    body: list[BodyIn] | BodyIn | None = None
+    body: Bodies | BodyIn | None = None
     visibility: Visibility | None = None
+
+    _clean = model_validator(mode="before")(check_client_json)
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,14 @@
 """Training and validation photos for the colorization demo, and the crops cut from them.
 
-Only colour photos that ship offline: scikit-image's bundled images and the photographs among
-the wallpapers of Debian's mate-backgrounds, plasma-workspace-wallpapers and gnome-backgrounds
-packages (gnome-backgrounds 43 holds only drawn patterns, so none of it qualifies; its list is
-empty on purpose). Whole images are split: no validation crop comes from a training image.
+Only colour photos that ship offline, each chosen by looking at a contact sheet of its package
+(no renders, drawings, screenshots or text): scikit-image's bundled images; the photographs
+among the wallpapers of Debian's mate-backgrounds, plasma-workspace-wallpapers and
+lomiri-wallpapers-16.04 packages; and the sample photos of OpenCV's documentation (Debian's
+opencv-doc: its example data and the tutorials' pictures). gnome-backgrounds, ukui-wallpapers,
+sway-backgrounds and lomiri-wallpapers-20.04 hold only renders and drawings, so none qualifies.
+The validation photos (`validation.validation_set`, the Turing test's) are whole photos kept
+out of training; scikit-learn's and matplotlib's sample photos are kept for an independent
+check and never trained on or chosen by.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from models.colorization.lab import rgb_to_lab
 
 MATE = Path("/usr/share/backgrounds/mate/nature")
 PLASMA = Path("/usr/share/wallpapers")
+LOMIRI = Path("/usr/share/backgrounds")
+OPENCV = Path("/usr/share/doc/opencv-doc")
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,16 @@ def _plasma(name: str) -> Photo:
     return Photo(name, "plasma-workspace-wallpapers", files[-1] if files else folder / "missing.jpg")
 
 
+def _lomiri(name: str) -> Photo:
+    return Photo(name, "lomiri-wallpapers-16.04", LOMIRI / name)
+
+
+def _opencv(name: str) -> Photo:
+    # the example data first, then the pictures of the tutorials
+    folder = "examples/data" if (OPENCV / "examples" / "data" / name).is_file() else "opencv4/html"
+    return Photo(name, "opencv-doc", OPENCV / folder / name)
+
+
 @lru_cache(maxsize=1)
 def training_photos() -> tuple[Photo, ...]:
     """Photographs (not drawings or renders) chosen by looking at every wallpaper."""
@@ -67,16 +84,29 @@ def training_photos() -> tuple[Photo, ...]:
             _plasma(name)
             for name in (
                 "Autumn", "BytheWater", "ColdRipple", "DarkestHour", "FallenLeaf", "Kite", "OneStandsOut",
-                "Path", "summer_1am",
+                "Path", "summer_1am", "ColorfulCups",
+            )
+        ),
+        *(
+            _lomiri(name)
+            for name in (
+                "Picture_1A_by_freespace.jpg", "analogpattern_by_Peter_Nerlich.jpg", "free_by_Peter_Nerlich.jpg",
+                "greentock_by_Peter_Nerlich.jpg",
+            )
+        ),
+        *(
+            _opencv(name)
+            for name in (
+                "aero1.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg", "board.jpg", "building.jpg", "butterfly.jpg",
+                "chicky_512.png", "ela_original.jpg", "fruits.jpg", "home.jpg", "left.jpg", "leuvenA.jpg",
+                "licenseplate_motion.jpg", "messi5.jpg", "orange.jpg", "rubberwhale1.png", "smarties.png",
+                "squirrel_cls.jpg", "stuff.jpg",
+                "227943776_1.jpg", "230501201_1.jpg", "Background_Subtraction_Tutorial_frame.jpg", "astra_color.jpg",
+                "bicubicOutput.jpg", "fusion_mertens.jpg", "pexels_double_decker_bus.jpg", "plant.jpg",
+                "retina_TreeHdr_small.jpg", "studentsSample_input.jpg",
             )
         ),
     )
-
-
-@lru_cache(maxsize=1)
-def validation_photos() -> tuple[Photo, ...]:
-    """Held-out photos; the first two ship with scikit-image, so tests can always use them."""
-    return (_skimage("chelsea.png"), _skimage("coffee.png"), _mate("Garden.jpg"), _plasma("EveningGlow"))
 
 
 def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
@@ -92,13 +122,17 @@ def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False
 
 
 class CropSampler:
-    """Random training crops (scale jitter, horizontal flips) as Lab batches, drawn from a
-    seeded generator so a run, and a resumed run, sees the same crops."""
+    """Random training crops as Lab batches, drawn from a seeded generator so a run, and a
+    resumed run, sees the same crops. Augmentation: scale jitter (a crop covers 1 to 1/scales[0]
+    times its side of the photo), horizontal flips and an exposure change (a gamma on sRGB drawn
+    log-uniformly from 1/gamma..gamma). No hue or saturation change: the colours are the lesson."""
 
-    def __init__(self, photos: tuple[Photo, ...], *, crop: int, short_side: int = 512, scales=(0.5, 1.0)) -> None:
+    def __init__(self, photos: tuple[Photo, ...], *, crop: int, short_side: int = 512, scales=(0.5, 1.0),
+                 gamma: float = 1.0) -> None:
         self.images = [load_rgb(photo.path, short_side=short_side) for photo in photos]
         self.crop = crop
         self.scales = scales
+        self.gamma = gamma
 
     def batch(self, size: int, generator: torch.Generator) -> torch.Tensor:
         """Lab crops (size, 3, crop, crop)."""
@@ -116,6 +150,9 @@ class CropSampler:
                                   align_corners=False)
             if float(torch.rand(1, generator=generator)) < 0.5:
                 patch = patch.flip(-1)
+            # drawn even when gamma is 1, so a sampler with and one without jitter cut the same crops
+            exponent = self.gamma ** (2 * float(torch.rand(1, generator=generator)) - 1)
+            patch = patch.clamp_min(0) ** exponent
             crops.append(patch[0].clamp(0, 1))
         return rgb_to_lab(torch.stack(crops))
 
@@ -127,16 +164,3 @@ class CropSampler:
             small = F.interpolate(image.unsqueeze(0), scale_factor=scale, mode="area")
             columns.append(rgb_to_lab(small)[0, 1:].reshape(2, -1))
         return torch.cat(columns, dim=1).view(1, 2, 1, -1)
-
-
-def validation_crops(photos: tuple[Photo, ...] | None = None, *, size: int = 256) -> torch.Tensor:
-    """Fixed Lab crops (N, 3, size, size): five per held-out photo (four corners and the centre)
-    of the photo shrunk to a shorter side of 1.25 x size."""
-    crops = []
-    for photo in photos or validation_photos():
-        image = load_rgb(photo.path, short_side=round(size * 1.25), enlarge=True)
-        _, height, width = image.shape
-        for top, left in ((0, 0), (0, width - size), (height - size, 0), (height - size, width - size),
-                          ((height - size) // 2, (width - size) // 2)):
-            crops.append(image[:, top : top + size, left : left + size])
-    return rgb_to_lab(torch.stack(crops))

@@ -4,8 +4,11 @@ Both networks (same narrow ECCV16 body) train in lockstep on the same random cro
 comparison the paper makes (§3.2, Table 1: classification with rebalancing and annealed mean
 vs plain regression) differs only in the loss. The run is seeded and resumable: a checkpoint
 every `checkpoint_every` steps holds both networks, both optimisers, the crop generator and
-the wall time so far; starting the command again continues from it. At the end the classifier
-is exported to models/colorization/weights/ with a model card of validation figures.
+the wall time so far; starting the command again continues from it. Validation is on whole
+photos never trained on (`validation.py`), scored every `eval_every` steps and logged; the
+shipped weights are always the last step's. At the end the classifier is exported to
+models/colorization/weights/ with a model card of validation figures, per photo and on average,
+and the classifier's figures at a range of temperatures (the default is chosen on them).
 """
 
 from __future__ import annotations
@@ -23,9 +26,9 @@ import torch
 import torch.nn.functional as F
 
 from models.checkpoints import load_checkpoint, save_atomically
-from models.colorization import bins, metrics
+from models.colorization import bins, validation
 from models.colorization.config import ColorizationConfig
-from models.colorization.data import CropSampler, training_photos, validation_crops, validation_photos
+from models.colorization.data import CropSampler, training_photos
 from models.colorization.net import ECCV16Colorizer, ECCV16Regressor
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -34,15 +37,18 @@ WEIGHTS_NAME = "eccv16-narrow.pt"
 
 @dataclass(frozen=True)
 class TrainingPlan:
-    steps: int = 3000
+    steps: int = 2000
     batch: int = 16
     crop: int = 128  # training crops; the network output is crop / 4 on a side
     width: float = 0.25  # channel multiplier of the shipped network
+    rebalance_lambda: float = 0.5  # λ of the prior mixed with uniform (paper §3.1)
+    scales: tuple[float, float] = (0.35, 1.0)  # a crop covers 1-1/0.35 times its side of the photo
+    gamma: float = 1.25  # exposure jitter: sRGB ** g, log g uniform in +-log 1.25
     learning_rate: float = 1e-3
     warmup_steps: int = 100
     weight_decay: float = 1e-4
     seed: int = 1603  # arXiv 1603.08511
-    eval_every: int = 250
+    eval_every: int = 200
     checkpoint_every: int = 50
     threads: int = 2
 
@@ -62,25 +68,12 @@ def classification_loss(logits: torch.Tensor, targets: torch.Tensor, weights: to
     return (per_pixel * bins.pixel_weights(targets, weights)).mean()
 
 
-@torch.inference_mode()
-def evaluate(classifier: ECCV16Colorizer, regressor: ECCV16Regressor, crops: torch.Tensor) -> dict:
-    """Validation figures of both networks and of the all-grey prediction on Lab crops."""
-    was_training = classifier.training
-    classifier.eval()
-    regressor.eval()
-    light = crops[:, :1]
-    predicted = {"classification": [], "regression": []}
-    for chunk in light.split(4):
-        predicted["classification"].append(classifier.colorize_ab(chunk))
-        predicted["regression"].append(regressor.colorize_ab(chunk))
-    result = {
-        name: metrics.report(torch.cat((light, torch.cat(ab)), dim=1), crops) for name, ab in predicted.items()
-    }
-    result["grey"] = metrics.report(metrics.grey(crops), crops)
-    result["ground_truth"] = metrics.report(crops, crops)
-    classifier.train(was_training)
-    regressor.train(was_training)
-    return result
+TEMPERATURES = (0.2, 0.38, 0.5, 0.7, 1.0)  # the classifier is also scored at these, to choose the default
+
+
+def evaluate(classifier: ECCV16Colorizer, regressor: ECCV16Regressor) -> dict:
+    """Mean validation figures of both networks, grey and the truth (networks left as they were)."""
+    return validation.means(validation.report(classifier, regressor))
 
 
 class Run:
@@ -88,7 +81,7 @@ class Run:
 
     def __init__(self, plan: TrainingPlan, run_dir: Path, log: Callable[[str], None]) -> None:
         self.plan, self.run_dir, self.log = plan, run_dir, log
-        self.config = ColorizationConfig(width=plan.width)
+        self.config = ColorizationConfig(width=plan.width, rebalance_lambda=plan.rebalance_lambda)
         torch.manual_seed(plan.seed)
         self.centres = bins.gamut_bins(self.config.grid_size)  # (Q, 2)
         self.classifier = ECCV16Colorizer(num_bins=len(self.centres), width=plan.width, config=self.config)
@@ -99,7 +92,7 @@ class Run:
                                     weight_decay=plan.weight_decay)
             for name, net in (("classification", self.classifier), ("regression", self.regressor))
         }
-        self.sampler = CropSampler(training_photos(), crop=plan.crop)
+        self.sampler = CropSampler(training_photos(), crop=plan.crop, scales=plan.scales, gamma=plan.gamma)
         prior = bins.smooth_prior(bins.empirical_prior(self.sampler.all_pixels_ab(), self.centres), self.centres)
         self.weights = bins.rebalancing_weights(prior, lam=self.config.rebalance_lambda)  # (Q,)
         self.generator = torch.Generator().manual_seed(plan.seed)
@@ -164,12 +157,11 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
     run = Run(plan, run_dir, log)
     if run.resume():
         log(f"resumed at step {run.step} ({run.seconds / 60:.1f} min trained)")
-    crops = validation_crops()
     started = time.monotonic()
     base_seconds = run.seconds
     with (run_dir / "log.jsonl").open("a") as log_file:
-        _train_steps(run, crops, log_file, started, base_seconds)
-    summary = summarize(run, crops)
+        _train_steps(run, log_file, started, base_seconds)
+    summary = summarize(run)
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
     torch.save(run.regressor.state_dict(), run_dir / "regression.pt")
     torch.save(run.classifier.state_dict(), run_dir / "classification.pt")
@@ -178,7 +170,7 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
     return summary
 
 
-def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_seconds: float) -> None:
+def _train_steps(run: Run, log_file, started: float, base_seconds: float) -> None:
     plan, log, losses = run.plan, run.log, []
     while run.step < plan.steps:
         losses.append(run.train_step())
@@ -189,7 +181,7 @@ def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_s
                 "step": run.step,
                 "minutes": round(run.seconds / 60, 2),
                 "loss": {k: round(sum(x[k] for x in losses) / len(losses), 5) for k in losses[0]},
-                "validation": evaluate(run.classifier, run.regressor, crops),
+                "validation": evaluate(run.classifier, run.regressor),
             }
             losses = []
             run.history.append(record)
@@ -200,29 +192,36 @@ def _train_steps(run: Run, crops: torch.Tensor, log_file, started: float, base_s
             run.save()
 
 
-def summarize(run: Run, crops: torch.Tensor) -> dict:
+def summarize(run: Run) -> dict:
     plan = run.plan
+    tables = validation.report(run.classifier, run.regressor)
+    sweep = {str(t): validation.report(run.classifier, temperature=t)["classification"]["mean"] for t in TEMPERATURES}
     return {
         "paper": "Colorful Image Colorization (Zhang, Isola, Efros, ECCV 2016), arXiv:1603.08511",
         "architecture": f"ECCV16 at width {plan.width}, {len(run.centres)} ab bins (grid 10, sRGB gamut)",
         "parameters": sum(p.numel() for p in run.classifier.parameters()),
         "training_data": [{"name": p.name, "package": p.package} for p in training_photos()],
-        "validation_data": [{"name": p.name, "package": p.package} for p in validation_photos()],
+        "validation_data": [photo.id for photo in validation.validation_set()],
         "crops": {
-            "training": f"{plan.steps * plan.batch} random {plan.crop}x{plan.crop} crops "
-            "(side 1-2x the crop from photos shrunk to a 512 px shorter side, random horizontal flip)",
-            "validation": f"{len(crops)} fixed 256x256 crops (corners and centre of each held-out photo)",
+            "training": f"{plan.steps * plan.batch} random {plan.crop}x{plan.crop} crops (each covering 1 to "
+            f"{1 / plan.scales[0]:.1f} times its side of a photo shrunk to a 512 px shorter side; random "
+            f"horizontal flip and exposure gamma within x/÷ {plan.gamma})",
+            "validation": f"{len(tables['grey']) - 1} whole photos never trained on (longest side 384 px)",
         },
         "plan": asdict(plan),
         "steps": run.step,
         "wall_time_minutes": round(run.seconds / 60, 1),
         "threads": plan.threads,
         "temperature": run.config.temperature,
-        "validation": evaluate(run.classifier, run.regressor, crops),
+        "validation": validation.means(tables),
+        "validation_per_photo": tables,
+        "targets": validation.targets(tables),
+        "temperatures": sweep,
         "reading": "The paper's argument in numbers: the classifier with class rebalancing, decoded by the "
-        "annealed mean, should beat plain grey on the AuC of ab error and be far more colourful than the same "
-        "network trained with an L2 loss (regression), which hedges towards brown. Grey scores well on AuC "
-        "because most pixels of photos are nearly neutral; ground truth is the photos themselves.",
+        "annealed mean, should stay level with grey on plain AuC of ab error, beat it clearly on the "
+        "class-rebalanced AuC, and be far more colourful than the same network trained with an L2 loss "
+        "(regression), which hedges towards brown. Grey scores well on plain AuC because most pixels of photos "
+        "are nearly neutral; ground truth is the photos themselves.",
     }
 
 
@@ -312,14 +311,19 @@ slower than this one on a CPU (`make bench` prints both).
 
 
 def cli(argv: list[str]) -> int:
-    """`marginalia train colorization [--run-dir DIR] [--steps N] [--threads N] [--no-export]`."""
+    """`marginalia train colorization [--run-dir DIR] [--steps N] [--threads N] [--width W]
+    [--rebalance-lambda L] [--no-export]`."""
+    defaults = TrainingPlan()
     parser = argparse.ArgumentParser(prog="marginalia train colorization", description=train.__doc__)
     parser.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
-    parser.add_argument("--steps", type=int, help="training steps (default: the shipped model's)")
-    parser.add_argument("--threads", type=int, help="CPU threads (default 2)")
+    parser.add_argument("--steps", type=int, default=defaults.steps, help="training steps")
+    parser.add_argument("--threads", type=int, default=defaults.threads, help="CPU threads")
+    parser.add_argument("--width", type=float, default=defaults.width, help="channel multiplier (1.0 = official)")
+    parser.add_argument("--rebalance-lambda", type=float, default=defaults.rebalance_lambda,
+                        help="weight of the uniform distribution in the rebalancing mix")
     parser.add_argument("--no-export", action="store_true", help="leave models/colorization/weights alone")
     args = parser.parse_args(argv)
-    defaults = TrainingPlan()
-    plan = TrainingPlan(steps=args.steps or defaults.steps, threads=args.threads or defaults.threads)
+    plan = TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
+                        rebalance_lambda=args.rebalance_lambda)
     train(plan, Path(args.run_dir), export=not args.no_export)
     return 0

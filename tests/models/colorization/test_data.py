@@ -1,39 +1,47 @@
-"""Training and validation photos, and the crops cut from them."""
+"""Training photos and the crops cut from them (the validation photos: test_validation.py)."""
 
 from __future__ import annotations
 
 import torch
 
-from models.colorization.data import (
-    MATE,
-    CropSampler,
-    load_rgb,
-    training_photos,
-    validation_crops,
-    validation_photos,
-)
-from models.colorization.lab import rgb_to_lab
+from models.colorization.data import MATE, CropSampler, training_photos
+from models.colorization.turing import turing_photos
 
-WALLPAPERS = "apt-get install mate-backgrounds plasma-workspace-wallpapers"
+PACKAGES = "apt-get install mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc"
 
 
 def _bundled_photos():
-    """The held-out photos that ship with scikit-image (chelsea, coffee): always present."""
-    photos = validation_photos()[:2]
+    """The training photos that ship with scikit-image (astronaut, rocket): always present."""
+    photos = training_photos()[:2]
     assert {photo.package for photo in photos} == {"scikit-image"}
     return photos
 
 
 def test_every_listed_photo_exists() -> None:
-    missing = [str(photo.path) for photo in training_photos() + validation_photos() if not photo.exists()]
-    assert not missing, f"missing photos (is {MATE} there? `{WALLPAPERS}`): {missing}"
+    missing = [str(photo.path) for photo in training_photos() if not photo.exists()]
+    assert not missing, f"missing photos (is {MATE} there? `{PACKAGES}`): {missing}"
 
 
 def test_no_validation_photo_is_used_for_training() -> None:
-    training, validation = training_photos(), validation_photos()
+    training, validation = training_photos(), [item.photo for item in turing_photos()]
     assert {p.path for p in training}.isdisjoint(p.path for p in validation)
     assert {p.name for p in training}.isdisjoint(p.name for p in validation)
     assert len(training) == len({p.path for p in training})  # no photo counted twice
+
+
+def test_the_independent_check_photos_are_never_trained_on() -> None:
+    # scikit-learn's and matplotlib's sample photos are kept for an independent check (issue 15)
+    assert not {p.package for p in training_photos()} & {"scikit-learn", "matplotlib"}
+    assert not any("sklearn" in str(p.path) or "matplotlib" in str(p.path) for p in training_photos())
+
+
+def test_exposure_jitter_changes_lightness_but_keeps_the_crop() -> None:
+    plain = CropSampler(_bundled_photos(), crop=32, short_side=96)
+    jittered = CropSampler(_bundled_photos(), crop=32, short_side=96, gamma=1.5)
+    a, b = (sampler.batch(8, torch.Generator().manual_seed(3)) for sampler in (plain, jittered))
+    assert a.shape == b.shape and not torch.allclose(a[:, 0], b[:, 0], atol=0.5)
+    # the same crops, only brighter or darker: L moves together, far from independent noise
+    assert torch.corrcoef(torch.stack((a[:, 0].flatten(), b[:, 0].flatten())))[0, 1] > 0.9
 
 
 def test_crops_are_lab_of_the_requested_shape() -> None:
@@ -54,22 +62,3 @@ def test_the_same_seed_gives_the_same_batch() -> None:
     generator = torch.Generator().manual_seed(7)
     sampler.batch(4, generator)
     assert not torch.equal(first, sampler.batch(4, generator))
-
-
-def test_validation_crops_are_five_fixed_crops_per_photo() -> None:
-    photos = _bundled_photos()
-    crops = validation_crops(photos)
-    assert crops.shape == (5 * len(photos), 3, 256, 256)
-    assert torch.equal(crops, validation_crops(photos))  # no randomness: comparable across runs
-    # coffee (400 x 600) is shrunk to a shorter side of 1.25 x 256; its crops follow chelsea's five
-    shrunk = load_rgb(photos[1].path, short_side=320)
-    assert shrunk.shape[1:] == (320, 480)
-    assert torch.allclose(crops[5], rgb_to_lab(shrunk[:, :256, :256]))  # top left
-    assert torch.allclose(crops[8], rgb_to_lab(shrunk[:, -256:, -256:]))  # bottom right
-    assert torch.allclose(crops[9], rgb_to_lab(shrunk[:, 32:288, 112:368]))  # centre
-    small = validation_crops(photos, size=64)
-    assert small.shape == (10, 3, 64, 64)
-
-
-def test_the_default_validation_set_is_every_held_out_photo() -> None:
-    assert len(validation_crops(size=16)) == 5 * len(validation_photos())

@@ -17,19 +17,21 @@ import pytest
 import torch
 
 from models.colorization import bins, predict
-from models.colorization.data import MATE, training_photos, validation_crops, validation_photos
-from models.colorization.net import ECCV16Colorizer, ECCV16Regressor
-from models.colorization.train import Run, TrainingPlan, classification_loss, evaluate, learning_rate, train
+from models.colorization.data import MATE, training_photos
+from models.colorization.net import ECCV16Colorizer
+from models.colorization.train import Run, TrainingPlan, classification_loss, learning_rate, train
+from models.colorization.validation import FIGURES as FIGURE_NAMES
+from models.colorization.validation import validation_set
 
 TINY = TrainingPlan(steps=4, batch=2, crop=32, width=0.0625, eval_every=2, checkpoint_every=2, threads=1)
-FIGURES = {"auc", "mean_chroma", "colourfulness"}
+FIGURES = set(FIGURE_NAMES)
 
 
 def _missing_wallpapers() -> str | None:
     missing = [str(photo.path) for photo in training_photos() if not photo.exists()]
     if not MATE.is_dir() or missing:
-        return (f"training photos missing ({MATE} and the Plasma wallpapers); install them with "
-                f"`apt-get install mate-backgrounds plasma-workspace-wallpapers`: {missing}")
+        return (f"training photos missing ({MATE} and the others); install them with `apt-get install "
+                f"mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc`: {missing}")
     return None
 
 
@@ -99,25 +101,6 @@ def test_rebalancing_weights_scale_each_pixel_by_its_most_likely_bin() -> None:
     assert classification_loss(logits, targets, weights) == pytest.approx(float(expected), rel=1e-5)
 
 
-def test_evaluate_scores_both_networks_and_the_references_without_changing_them() -> None:
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-    centres = bins.gamut_bins()
-    classifier = ECCV16Colorizer(num_bins=len(centres), width=0.0625)
-    classifier.set_bin_centres(centres)
-    regressor = ECCV16Regressor(width=0.0625)
-    crops = validation_crops(validation_photos()[:2], size=32)  # the two bundled with scikit-image
-    before = {name: tensor.clone() for name, tensor in classifier.state_dict().items()}
-    result = evaluate(classifier, regressor, crops)
-    assert set(result) == {"classification", "regression", "grey", "ground_truth"}
-    assert all(set(figures) == FIGURES for figures in result.values())
-    assert result["ground_truth"]["auc"] == 1.0 and result["grey"]["mean_chroma"] == 0.0
-    assert 0 < result["grey"]["auc"] < 1 and result["ground_truth"]["mean_chroma"] > 5
-    assert classifier.training and regressor.training  # put back as they were
-    for name, tensor in classifier.state_dict().items():
-        assert torch.equal(tensor, before[name]), name  # no BatchNorm statistics updated
-
-
 def test_a_tiny_run_writes_its_summary_and_networks(finished: Path) -> None:
     summary = json.loads((finished / "summary.json").read_text())
     assert summary["steps"] == 4 and summary["plan"]["width"] == 0.0625
@@ -126,7 +109,12 @@ def test_a_tiny_run_writes_its_summary_and_networks(finished: Path) -> None:
     assert all(set(figures) == FIGURES for figures in validation.values())
     assert all(0 <= figures["auc"] <= 1 and math.isfinite(figures["colourfulness"]) for figures in validation.values())
     assert validation["ground_truth"]["auc"] == 1.0 and validation["grey"]["mean_chroma"] == 0.0
-    assert len(summary["validation_data"]) == len(validation_photos())
+    assert summary["validation_data"] == [photo.id for photo in validation_set()]
+    per_photo = summary["validation_per_photo"]["classification"]
+    assert set(per_photo) == set(summary["validation_data"]) | {"mean"}
+    assert per_photo["mean"] == validation["classification"]
+    assert set(summary["targets"]) == {"plain_auc_vs_grey", "rebalanced_auc_vs_grey", "colourfulness_vs_truth"}
+    assert list(summary["temperatures"]) == ["0.2", "0.38", "0.5", "0.7", "1.0"]
     assert _log_steps(finished) == [2, 4]  # eval_every = 2
     shipped = predict.load([finished / "classification.pt"], torch.device("cpu"))
     assert shipped.model1[0].out_channels == 4 and shipped.model8[6].out_channels == len(bins.gamut_bins())
