@@ -34,6 +34,7 @@ class Photo:
     name: str  # short label for the model card
     package: str  # "scikit-image" or the Debian package
     path: Path
+    licence: str = ""  # where it differs from the package's (PACKAGE_LICENCES)
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -56,8 +57,22 @@ def _plasma(name: str) -> Photo:
     return Photo(name, "plasma-workspace-wallpapers", files[-1] if files else folder / "missing.jpg")
 
 
-def _lomiri(name: str) -> Photo:
-    return Photo(name, "lomiri-wallpapers-16.04", LOMIRI / name)
+# as the packages' copyright files state them (/usr/share/doc/<package>/copyright)
+PACKAGE_LICENCES = {
+    "scikit-image": "public domain (astronaut: NASA; rocket: SpaceX); motorcycle: Middlebury 2014 stereo data set",
+    "mate-backgrounds": "GPL-2+",
+    "plasma-workspace-wallpapers": "GPL-2+",
+    "lomiri-wallpapers-16.04": "CC-BY-4.0 or CC-BY-SA-4.0 (per photo)",
+    "opencv-doc": "Apache-2.0 AND BSD-3-Clause (OpenCV's sample data and tutorial pictures)",
+}
+
+
+def licence_of(photo: Photo) -> str:
+    return photo.licence or PACKAGE_LICENCES.get(photo.package, "see the package's copyright file")
+
+
+def _lomiri(name: str, licence: str) -> Photo:
+    return Photo(name, "lomiri-wallpapers-16.04", LOMIRI / name, licence)
 
 
 def _opencv(name: str) -> Photo:
@@ -87,13 +102,10 @@ def training_photos() -> tuple[Photo, ...]:
                 "Path", "summer_1am", "ColorfulCups",
             )
         ),
-        *(
-            _lomiri(name)
-            for name in (
-                "Picture_1A_by_freespace.jpg", "analogpattern_by_Peter_Nerlich.jpg", "free_by_Peter_Nerlich.jpg",
-                "greentock_by_Peter_Nerlich.jpg",
-            )
-        ),
+        _lomiri("Picture_1A_by_freespace.jpg", "CC-BY-4.0 (Trevor \"Freespace\")"),
+        _lomiri("analogpattern_by_Peter_Nerlich.jpg", "CC-BY-SA-4.0 (Peter Nerlich)"),
+        _lomiri("free_by_Peter_Nerlich.jpg", "CC-BY-SA-4.0 (Peter Nerlich)"),
+        _lomiri("greentock_by_Peter_Nerlich.jpg", "CC-BY-SA-4.0 (Peter Nerlich)"),
         *(
             _opencv(name)
             for name in (

@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from models.checkpoints import load_checkpoint, save_atomically
 from models.colorization import bins, validation
 from models.colorization.config import ColorizationConfig
-from models.colorization.data import CropSampler, training_photos
+from models.colorization.data import CropSampler, licence_of, training_photos
 from models.colorization.net import ECCV16Colorizer, ECCV16Regressor
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -149,9 +149,11 @@ class Run:
         return {name: loss.item() for name, loss in losses.items()}
 
 
-def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log: Callable[[str], None] = print) -> dict:
+def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log: Callable[[str], None] = print,
+          compare: tuple[Path, ...] = ()) -> dict:
     """Train (or finish) the run in `run_dir`; `export` True writes the weights and card into
-    the package's weights/ folder, a Path into that folder, False nowhere."""
+    the package's weights/ folder, a Path into that folder, False nowhere. The card lists this
+    run beside the finished runs in `compare` (their summary.json), as the choice was made."""
     torch.set_num_threads(plan.threads)
     run_dir.mkdir(parents=True, exist_ok=True)
     run = Run(plan, run_dir, log)
@@ -166,8 +168,15 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
     torch.save(run.regressor.state_dict(), run_dir / "regression.pt")
     torch.save(run.classifier.state_dict(), run_dir / "classification.pt")
     if export:
+        summary["runs_compared"] = [_run_row(run_dir, summary)] + [
+            _run_row(other, json.loads((other / "summary.json").read_text())) for other in compare]
         export_weights(run, summary, WEIGHTS_DIR if export is True else Path(export))
     return summary
+
+
+def _run_row(run_dir: Path, summary: dict) -> dict:
+    return {"name": run_dir.name, "plan": summary["plan"], "steps": summary["steps"],
+            "validation": summary["validation"], "targets": summary["targets"]}
 
 
 def _train_steps(run: Run, log_file, started: float, base_seconds: float) -> None:
@@ -200,7 +209,7 @@ def summarize(run: Run) -> dict:
         "paper": "Colorful Image Colorization (Zhang, Isola, Efros, ECCV 2016), arXiv:1603.08511",
         "architecture": f"ECCV16 at width {plan.width}, {len(run.centres)} ab bins (grid 10, sRGB gamut)",
         "parameters": sum(p.numel() for p in run.classifier.parameters()),
-        "training_data": [{"name": p.name, "package": p.package} for p in training_photos()],
+        "training_data": [{"name": p.name, "package": p.package, "licence": licence_of(p)} for p in training_photos()],
         "validation_data": [photo.id for photo in validation.validation_set()],
         "crops": {
             "training": f"{plan.steps * plan.batch} random {plan.crop}x{plan.crop} crops (each covering 1 to "
@@ -217,6 +226,7 @@ def summarize(run: Run) -> dict:
         "validation_per_photo": tables,
         "targets": validation.targets(tables),
         "temperatures": sweep,
+        "independent": validation.report(run.classifier, run.regressor, photos=validation.independent_set()),
         "reading": "The paper's argument in numbers: the classifier with class rebalancing, decoded by the "
         "annealed mean, should stay level with grey on plain AuC of ab error, beat it clearly on the "
         "class-rebalanced AuC, and be far more colourful than the same network trained with an L2 loss "
@@ -238,56 +248,137 @@ def export_weights(run: Run, summary: dict, folder: Path = WEIGHTS_DIR) -> Path:
     return target
 
 
+def _mean_rows(means: dict[str, dict[str, float]]) -> str:
+    return "\n".join(
+        f"| {name} | {row['auc']:.3f} | {row['rebalanced_auc']:.3f} | {row['mean_chroma']:.1f} "
+        f"| {row['colourfulness']:.1f} |"
+        for name, row in means.items()
+    )
+
+
+def _photo_rows(tables: dict[str, dict[str, dict]]) -> str:
+    model, baseline, grey, truth = (tables[name] for name in ("classification", "regression", "grey", "ground_truth"))
+    return "\n".join(
+        f"| {photo} | {model[photo]['auc']:.3f} | {baseline[photo]['auc']:.3f} | {grey[photo]['auc']:.3f} "
+        f"| {model[photo]['rebalanced_auc']:.3f} | {baseline[photo]['rebalanced_auc']:.3f} "
+        f"| {grey[photo]['rebalanced_auc']:.3f} "
+        f"| {model[photo]['colourfulness'] / max(truth[photo]['colourfulness'], 1e-6):.2f} |"
+        for photo in model
+    )
+
+
+def _data_rows(training_data: list[dict]) -> str:
+    packages: dict[str, list[str]] = {}
+    licences: dict[str, set[str]] = {}
+    for photo in training_data:
+        packages.setdefault(photo["package"], []).append(photo["name"])
+        licences.setdefault(photo["package"], set()).add(photo["licence"])
+    return "\n".join(f"| {package} | {len(names)}: {', '.join(names)} | {'; '.join(sorted(licences[package]))} |"
+                     for package, names in packages.items())
+
+
+def _run_rows(runs: list[dict]) -> str:
+    return "\n".join(
+        f"| {run['name']} | {run['plan']['rebalance_lambda']} | {run['plan']['width']} | {run['steps']} "
+        f"| {run['validation']['classification']['auc']:.3f} "
+        f"| {run['validation']['classification']['rebalanced_auc']:.3f} "
+        f"| {run['targets']['colourfulness_vs_truth']['value']:.2f} |"
+        for run in runs
+    ) or "| (only this run) | | | | | | |"
+
+
 def model_card(card: dict) -> str:
     """The weights folder's README: prose that holds for any run, figures from `card`."""
-    rows = "\n".join(
-        f"| {name} | {figures['auc']:.3f} | {figures['mean_chroma']:.1f} | {figures['colourfulness']:.1f} |"
-        for name, figures in card["validation"].items()
-    )
-    photos = ", ".join(f"{p['name']} ({p['package']})" for p in card["training_data"])
-    held_out = ", ".join(f"{p['name']} ({p['package']})" for p in card["validation_data"])
+    targets = "\n".join(f"| {name.replace('_', ' ')} | {row['value']:+.3f} | {row['target']} | "
+                        f"{'met' if row['met'] else '**not met**'} |" for name, row in card["targets"].items())
+    temperatures = "\n".join(f"| {t} | {row['auc']:.3f} | {row['rebalanced_auc']:.3f} | {row['colourfulness']:.1f} |"
+                             for t, row in card["temperatures"].items())
     plan = card["plan"]
-    return MODEL_CARD.format(card=card, plan=plan, rows=rows, photos=photos, held_out=held_out)
+    return MODEL_CARD.format(
+        card=card, plan=plan, data=_data_rows(card["training_data"]), n_photos=len(card["training_data"]),
+        targets=targets, means=_mean_rows(card["validation"]), per_photo=_photo_rows(card["validation_per_photo"]),
+        held_out=", ".join(card["validation_data"]), temperatures=temperatures,
+        runs=_run_rows(card.get("runs_compared", [])), independent=_mean_rows(validation.means(card["independent"])),
+        lam=plan["rebalance_lambda"],
+    )
 
 
 MODEL_CARD = """# Colorization weights: `{card[file]}`
 
 {card[architecture]}; {card[parameters]:,} parameters, {card[size_mb]} MB, sha256
 `{card[sha256]}`. Made by `marginalia train colorization` (`make train-colorization`);
-`card.json` holds every figure below and the full training plan.
+`card.json` holds every figure below and the full training plan. Recompute the validation
+figures from the weights with `marginalia evaluate colorization` (`--per-photo` for the table).
 
 ## Data
 
-Colour photos that ship offline, split by whole image. Training: {photos}.
-Validation (never trained on): {held_out}.
+{n_photos} colour photographs that ship offline, each chosen by looking at a contact sheet of its
+package (no renders, drawings, screenshots or text):
+
+| package | photos | licence |
+| --- | --- | --- |
+{data}
 
 - Training: {card[crops][training]}.
-- Validation: {card[crops][validation]}.
+- Validation: {card[crops][validation]}: {held_out}. They are the Turing test's photos; none is a
+  training photo or cut from one.
+- Independent check: scikit-learn's two sample photos (china, flower), never trained on and never
+  used to choose anything; reported at the end.
 
 ## Training
 
 {card[steps]} steps of {plan[batch]} crops, AdamW (peak learning rate {plan[learning_rate]}, warm-up
-{plan[warmup_steps]} steps, cosine decay, weight decay {plan[weight_decay]}), seed {plan[seed]},
-{card[threads]} CPU threads: {card[wall_time_minutes]} minutes of wall time for both networks, which train in
+{plan[warmup_steps]} steps, cosine decay to 2%, weight decay {plan[weight_decay]}), seed {plan[seed]},
+{card[threads]} CPU thread(s): {card[wall_time_minutes]} minutes of wall time for both networks, which train in
 lockstep on the same crops. The classifier minimises the rebalanced multinomial cross-entropy
 against soft-encoded targets (5 nearest bins, sigma 5; prior from the training photos, smoothed
-with sigma 5, mixed with uniform at lambda 0.5); the baseline, the same network ending in two
-channels, minimises the L2 distance to the true ab. The shipped weights are those of the last
-step: the validation crops were watched during training (`log.jsonl` in the run folder), never
-used to pick a checkpoint. Wall time is on a 2-core machine that was also doing other work.
+with sigma 5, mixed with uniform at lambda {lam}); the baseline ("regression"), the same network
+ending in two channels, minimises the L2 distance to the true ab. The shipped weights are those
+of the last step. Wall time is on a 2-core machine that was also doing other work.
+
+Runs compared on the validation photos (the shipped one was chosen on them):
+
+| run | lambda | width | steps | AuC | rebalanced AuC | colourfulness / truth |
+| --- | --- | --- | --- | --- | --- | --- |
+{runs}
 
 ## Validation
 
-On the held-out crops, results decoded at T = {card[temperature]} for the classifier:
+Whole photos, classifier decoded at T = {card[temperature]}, means over the photos:
 
-| prediction | AuC of ab error, 0-150 | mean chroma | colourfulness (Hasler-Süsstrunk) |
+| prediction | AuC of ab error, 0-150 | class-rebalanced AuC | mean chroma | colourfulness (Hasler-Süsstrunk) |
+| --- | --- | --- | --- | --- |
+{means}
+
+Issue 15's targets:
+
+| target | value | wanted | |
 | --- | --- | --- | --- |
-{rows}
+{targets}
 
 AuC is the area under the share of pixels whose predicted ab lies within a threshold of the
-truth, for thresholds 0 to 150 (the paper's Table 1 metric without rebalancing); grey scores
-well on it because most pixels of photos are nearly neutral. Mean chroma and colourfulness are
-measured on the displayed sRGB result; `ground_truth` is the photos themselves.
+truth, for thresholds 0 to 150 (the paper's Table 1 metric); the class-rebalanced AuC weighs each
+pixel by the rarity of its true colour over the whole set, so the many near-grey pixels no longer
+dominate. Grey scores well on plain AuC because most pixels of photos are nearly neutral.
+
+Per photo (AuC and rebalanced AuC of the classifier, the L2 baseline and grey; the classifier's
+colourfulness as a share of the photo's):
+
+| photo | AuC | L2 | grey | rebal. AuC | L2 | grey | colourfulness / truth |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+{per_photo}
+
+The classifier at other temperatures (lower is bolder; the default is chosen on this table):
+
+| T | AuC | rebalanced AuC | colourfulness |
+| --- | --- | --- | --- |
+{temperatures}
+
+Independent check (china and flower, scikit-learn), same figures:
+
+| prediction | AuC | rebalanced AuC | mean chroma | colourfulness |
+| --- | --- | --- | --- | --- |
+{independent}
 
 ## Using the official checkpoint instead
 
@@ -322,8 +413,10 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--rebalance-lambda", type=float, default=defaults.rebalance_lambda,
                         help="weight of the uniform distribution in the rebalancing mix")
     parser.add_argument("--no-export", action="store_true", help="leave models/colorization/weights alone")
+    parser.add_argument("--compare", nargs="*", default=[], metavar="RUN_DIR",
+                        help="finished runs to list beside this one in the model card")
     args = parser.parse_args(argv)
     plan = TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
                         rebalance_lambda=args.rebalance_lambda)
-    train(plan, Path(args.run_dir), export=not args.no_export)
+    train(plan, Path(args.run_dir), export=not args.no_export, compare=tuple(map(Path, args.compare)))
     return 0

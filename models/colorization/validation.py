@@ -5,6 +5,9 @@ scikit-image photos and a MATE background, none of them in `data.training_photos
 from a training photo. Their real copies ship in `page/turing/` (longest side 384 px), so the
 figures can be recomputed anywhere, with or without the Debian packages installed.
 
+scikit-learn's two sample photos (china, flower) form a second, independent set: never trained
+on and never used to choose anything (not the run, not the temperature), only reported.
+
 Each prediction goes through the demo's own path (L brought to the working size, ab predicted at
 a quarter of it, upsampled to the photo, joined with its full L) and is scored on four figures:
 plain AuC of ab error, class-rebalanced AuC (each pixel weighted by the rarity of its true colour
@@ -17,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -41,7 +45,23 @@ def validation_set() -> tuple[ValidationPhoto, ...]:
     from models.colorization.turing import PAIRS_DIR, turing_photos  # turing imports data, as we do
 
     ids = [item.id for item in turing_photos()]
-    truths = [rgb_to_lab(load_rgb(PAIRS_DIR / f"{photo}-real.jpg")[None])[0] for photo in ids]
+    return _photo_set(ids, [load_rgb(PAIRS_DIR / f"{photo}-real.jpg") for photo in ids])
+
+
+@lru_cache(maxsize=1)
+def independent_set() -> tuple[ValidationPhoto, ...]:
+    from sklearn.datasets import load_sample_images  # a test dependency: bundled photos, no download
+
+    samples = load_sample_images()
+    ids = [Path(name).stem for name in samples.filenames]
+    rgbs = [torch.from_numpy(image.copy()).permute(2, 0, 1).float() / 255 for image in samples.images]
+    # the size of the Turing copies: longest side 384
+    rgbs = [F.interpolate(rgb[None], scale_factor=384 / max(rgb.shape[1:]), mode="area")[0] for rgb in rgbs]
+    return _photo_set(ids, rgbs)
+
+
+def _photo_set(ids: list[str], rgbs: list[torch.Tensor]) -> tuple[ValidationPhoto, ...]:
+    truths = [rgb_to_lab(rgb[None])[0] for rgb in rgbs]
     # the colour bins of training (grid 10, sRGB gamut), whichever network is scored
     weights = metrics.rarity_weights(truths, bins.gamut_bins())
     return tuple(ValidationPhoto(photo, lab, weight) for photo, lab, weight in zip(ids, truths, weights, strict=True))
@@ -67,10 +87,11 @@ def score(predicted: torch.Tensor, photo: ValidationPhoto) -> dict[str, float]:
     }
 
 
-def per_photo(predict: Callable[[torch.Tensor], torch.Tensor]) -> dict[str, dict[str, float]]:
+def per_photo(predict: Callable[[torch.Tensor], torch.Tensor],
+              photos: tuple[ValidationPhoto, ...] | None = None) -> dict[str, dict[str, float]]:
     """`predict` maps a Lab photo (3, H, W) to a Lab prediction (1, 3, H, W); rows per photo
-    and "mean", each figure rounded to 4 places."""
-    rows = {photo.id: score(predict(photo.lab), photo) for photo in validation_set()}
+    (of the validation set unless `photos` are given) and "mean", figures rounded to 4 places."""
+    rows = {photo.id: score(predict(photo.lab), photo) for photo in photos or validation_set()}
     rows["mean"] = {key: sum(row[key] for row in rows.values()) / len(rows) for key in FIGURES}
     return {name: {key: round(value, 4) for key, value in row.items()} for name, row in rows.items()}
 
@@ -87,9 +108,11 @@ def truth_prediction(lab: torch.Tensor) -> torch.Tensor:
     return lab[None]
 
 
-def report(classifier, regressor=None, *, temperature: float | None = None) -> dict[str, dict[str, dict]]:
+def report(classifier, regressor=None, *, temperature: float | None = None,
+           photos: tuple[ValidationPhoto, ...] | None = None) -> dict[str, dict[str, dict]]:
     """Per-photo tables for the classifier (at `temperature`, default its config's), the L2
-    baseline if given, grey and the truth; networks are put in eval mode and back."""
+    baseline if given, grey and the truth, on `photos` (default: the validation set); networks
+    are put in eval mode and back."""
     nets = {"classification": (classifier, {"temperature": temperature})}
     if regressor is not None:
         nets["regression"] = (regressor, {})
@@ -97,10 +120,10 @@ def report(classifier, regressor=None, *, temperature: float | None = None) -> d
     tables = {}
     for name, (net, kwargs) in nets.items():
         net.eval()
-        tables[name] = per_photo(network_prediction(net, **kwargs))
+        tables[name] = per_photo(network_prediction(net, **kwargs), photos)
         net.train(modes[name])
-    tables["grey"] = per_photo(grey_prediction)
-    tables["ground_truth"] = per_photo(truth_prediction)
+    tables["grey"] = per_photo(grey_prediction, photos)
+    tables["ground_truth"] = per_photo(truth_prediction, photos)
     return tables
 
 

@@ -1,4 +1,10 @@
 // The popover that appears over a text selection in the summary: Highlight / Annotate.
+// It follows the selection itself (`selectionchange`), so a mouse drag, Shift+arrows and a
+// phone's long-press handles all offer it; while a mouse button is down it waits for the drag
+// to end. On touch screens it sits below the passage, where the phone's own menu (above) does
+// not cover it.
+const SETTLE_MS = 250; // a selection still being adjusted by handles or keys is not yet final
+const coarsePointer = window.matchMedia("(pointer: coarse)");
 export function watchSelection(summary, { signedIn, loginUrl, onHighlight, onAnnotate }) {
   const popover = document.createElement("div");
   popover.className = "selection-popover";
@@ -40,14 +46,24 @@ export function watchSelection(summary, { signedIn, loginUrl, onHighlight, onAnn
     range = candidate.cloneRange();
     const box = candidate.getBoundingClientRect();
     popover.hidden = false;
-    const top = window.scrollY + box.top - popover.offsetHeight - 8;
+    const top = coarsePointer.matches
+      ? window.scrollY + box.bottom + 14
+      : window.scrollY + box.top - popover.offsetHeight - 8;
     const left = window.scrollX + box.left + box.width / 2 - popover.offsetWidth / 2;
     popover.style.top = `${Math.max(window.scrollY + 4, top)}px`;
     popover.style.left = `${Math.max(4, Math.min(left, document.documentElement.clientWidth - popover.offsetWidth - 4))}px`;
   }
 
-  document.addEventListener("mouseup", () => setTimeout(update));
-  document.addEventListener("keyup", (event) => { if (event.shiftKey || event.key === "Shift") update(); });
+  let mouseDown = false;
+  let settle = null;
+  document.addEventListener("pointerdown", (event) => { mouseDown = event.pointerType === "mouse"; });
+  for (const type of ["pointerup", "pointercancel"]) {
+    document.addEventListener(type, () => { mouseDown = false; setTimeout(update); });
+  }
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(settle);
+    settle = setTimeout(() => { if (!mouseDown) update(); }, SETTLE_MS);
+  });
   document.addEventListener("keydown", (event) => { if (event.key === "Escape") hide(); });
   return { hide, popover };
 }

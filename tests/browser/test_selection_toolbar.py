@@ -1,0 +1,56 @@
+"""The selection toolbar (Highlight | Annotate, or "Log in to annotate"): hidden until a passage
+is selected, offered for a selection however it was made (no mouse-up needed, as on a phone),
+gone again once used; on a touch screen it sits below the passage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.test_annotating import sign_up
+
+# select a passage as touch handles or Shift+arrows do: no mouse event at all
+SELECT_ONLY = """([index, start, end]) => {
+  const node = document.querySelectorAll('#summary > p')[index].firstChild;
+  const range = document.createRange();
+  range.setStart(node, start); range.setEnd(node, end);
+  getSelection().removeAllRanges(); getSelection().addRange(range);
+  const box = range.getBoundingClientRect();
+  return { top: box.top + scrollY, bottom: box.bottom + scrollY };
+}"""
+
+
+@pytest.fixture
+def phone(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    yield context.new_page()
+    context.close()
+
+
+def test_the_toolbar_is_hidden_until_a_selection_and_after_it(page: Page) -> None:
+    page.goto("/papers/wavenet")
+    toolbar = page.locator(".selection-popover")
+    expect(toolbar).to_have_count(1)
+    expect(toolbar).to_be_hidden()  # no stray pill under the footer
+    page.evaluate(SELECT_ONLY, [0, 0, 30])
+    expect(toolbar).to_be_visible()
+    expect(toolbar.get_by_role("link", name="Log in to annotate")).to_be_visible()
+    page.evaluate("getSelection().removeAllRanges()")
+    expect(toolbar).to_be_hidden()
+
+
+def test_a_touch_selection_offers_the_toolbar_below_the_passage(phone: Page) -> None:
+    sign_up(phone, "/papers/wavenet")
+    box = phone.evaluate(SELECT_ONLY, [0, 0, 40])
+    toolbar = phone.locator(".selection-popover")
+    expect(toolbar).to_be_visible()
+    top = phone.evaluate("document.querySelector('.selection-popover').getBoundingClientRect().top + scrollY")
+    assert top > box["bottom"], (top, box)  # below the passage: the phone's own menu goes above
+    screenshot(phone, "selection-toolbar-phone")
+    toolbar.get_by_role("button", name="Highlight").tap()
+    expect(phone.locator("#summary mark.annotation-highlight.is-mine").first).to_be_visible()
+    expect(toolbar).to_be_hidden()
