@@ -32,7 +32,13 @@ async def _on_http_error(request: Request, exc: HTTPException) -> Response:
     if wants_json(request):
         return await http_exception_handler(request, exc)
     titles = {404: "Not found", 405: "Method not allowed"}
-    return _page(request, exc.status_code, titles.get(exc.status_code, "Request failed"), str(exc.detail))
+    # Starlette's own details only repeat the title ("Not Found"): say what it means instead
+    plain = {404: "There is no page at this address. Try the library or the search above.",
+             405: "This address does not take that kind of request."}
+    message = str(exc.detail)
+    if message.casefold() == titles.get(exc.status_code, "").casefold():
+        message = plain[exc.status_code]
+    return _page(request, exc.status_code, titles.get(exc.status_code, "Request failed"), message)
 
 
 def excerpt(value: object) -> object:

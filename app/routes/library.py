@@ -9,7 +9,7 @@ from pydantic import BeforeValidator
 from app.deps import SessionDep, SettingsDep, TemplatesDep, ViewerDep
 from app.schemas.common import PageNumber, YearFilter, blank_is_none
 from app.services.annotation_read import AnnotationFilters, list_visible
-from app.services.paper_read import PaperSort, list_papers, list_tags, list_years
+from app.services.paper_read import PaperSort, effective_sort, list_papers, list_tags, list_years, sorts_for
 from app.services.tag_read import tag_is_visible
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,7 @@ def library(
     sort: SortChoice = None,
     page: PageNumber = 1,
 ):
-    sort = sort or (PaperSort.relevance if q.strip() else PaperSort.year)
+    sort = effective_sort(sort, q)
     found = list_papers(
         session, query=q, tag=tag or None, year=year, sort=sort, page=page,
         per_page=settings.page_size,
@@ -37,7 +37,7 @@ def library(
     filters = {"q": q, "tag": tag, "year": year or "", "sort": sort.value, "page": page}
     context = {
         "found": found, "filters": filters, "tags": list_tags(session),
-        "years": list_years(session), "sorts": list(PaperSort),
+        "years": list_years(session), "sorts": sorts_for(q),
     }
     return templates.TemplateResponse(request, "library.html", context)
 

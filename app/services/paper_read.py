@@ -22,6 +22,18 @@ class PaperSort(StrEnum):
     annotated = "annotated"  # most recently annotated first
 
 
+def sorts_for(query: str) -> list[PaperSort]:
+    """The orders worth offering: "best match" only when there is something to match."""
+    return [sort for sort in PaperSort if query.strip() or sort is not PaperSort.relevance]
+
+
+def effective_sort(sort: PaperSort | None, query: str) -> PaperSort:
+    """The order asked for, or the default: best match with a query, newest first without."""
+    if sort is None or sort not in sorts_for(query):
+        return PaperSort.relevance if query.strip() else PaperSort.year
+    return sort
+
+
 @dataclass(frozen=True)
 class TagCount:
     name: str

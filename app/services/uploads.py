@@ -37,8 +37,12 @@ def normalize_image(data: bytes, *, field: str, max_side: int) -> bytes:
                 raise BadUpload(f"{field}: {image.width}x{image.height} is too many pixels "
                                 f"(at most {MAX_PIXELS // 1_000_000} megapixels)", 413)
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise BadUpload(f"{field}: not an image we can read ({exc.__class__.__name__})", 415) from None
+    except UnidentifiedImageError:
+        raise BadUpload(f"{field}: this file is not an image we can read; send "
+                        f"{', '.join(sorted(IMAGE_FORMATS))}", 415) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadUpload(f"{field}: the image unpacks to far too many pixels (at most "
+                        f"{MAX_PIXELS // 1_000_000} megapixels)", 413) from None
     except (OSError, SyntaxError, ValueError) as exc:  # truncated or corrupt files
         if isinstance(exc, BadUpload):
             raise

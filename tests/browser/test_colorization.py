@@ -86,9 +86,14 @@ def test_a_sample_on_the_paper_page(page: Page) -> None:
     screenshot(page, "colorization-paper")
 
 
-def test_a_file_that_is_not_an_image_is_refused(page: Page) -> None:
+def test_a_file_that_is_not_an_image_is_refused_and_clears_the_last_result(page: Page) -> None:
     page.goto("/demos/colorization")
+    page.set_input_files(".colorizer-upload input", str(SAMPLES / "coffee.jpg"))
+    expect(page.locator(".colorizer-status")).to_contain_text("Done", timeout=30_000)
+    expect(page.locator(".colorizer-panels")).to_be_visible()
     page.set_input_files(".colorizer-upload input",
                          files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"hello"}])
-    expect(page.locator(".colorizer-status.form-error")).to_contain_text("not an image")
-    expect(page.locator(".colorizer-panels")).to_be_hidden()
+    status = page.locator(".colorizer-status.form-error")
+    expect(status).to_contain_text("not an image we can read")
+    assert "Error)" not in status.text_content()  # words for the reader, not an exception's name
+    expect(page.locator(".colorizer-panels")).to_be_hidden()  # the coffee's colours are not this file's

@@ -211,7 +211,11 @@ class Colorizer {
         this.say(status === "queued" ? "Waiting for a worker…" : "Colorizing…", { progress }));
       if (ticket === this.ticket) await this.show(job, blob);
     } catch (error) {
-      if (ticket === this.ticket) this.say(`Could not colorize: ${error.message}`, { error: true });
+      if (ticket !== this.ticket) return;
+      this.panels.hidden = true; // the previous photo's result would read as this file's
+      this.job = this.distribution = null;
+      this.fileInput.value = ""; // choosing the same file again after a fix still runs
+      this.say(`Could not colorize: ${error.message}`, { error: true });
     }
   }
 

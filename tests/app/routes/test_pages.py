@@ -77,3 +77,16 @@ def test_a_demo_page_shows_its_model_card_figures(client) -> None:
     assert "How well it works" in html and "AuC of ab error, 0-150" in html
     for row in ("classification", "regression", "grey"):
         assert f'<th scope="row">{row}</th><td>{card["validation"][row]["auc"]}</td>' in html
+
+
+def test_the_404_page_says_what_it_means_once(client) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.text
+    assert "Not Found" not in response.text  # not the title again in Starlette's words
+
+
+def test_best_match_is_offered_only_with_a_query(client) -> None:
+    assert "Best match" not in client.get("/").text
+    assert "Best match" not in client.get("/?sort=relevance").text  # asked for without a query: newest first
+    assert '<option value="relevance" selected>Best match</option>' in client.get("/?q=attention").text
