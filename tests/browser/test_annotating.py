@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import secrets
 
 from playwright.sync_api import Page, expect
 
@@ -18,7 +19,8 @@ _names = itertools.count()
 
 
 def sign_up(page: Page, next_path: str) -> str:
-    name = f"reader{next(_names)}"
+    # the counter and a random part: other test modules import this helper under another name
+    name = f"reader{next(_names)}-{secrets.token_hex(3)}"
     page.goto(f"/signup?next={next_path}")
     page.fill("#name", name)
     page.fill("#password", "correct horse battery")

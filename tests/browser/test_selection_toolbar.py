@@ -54,3 +54,13 @@ def test_a_touch_selection_offers_the_toolbar_below_the_passage(phone: Page) -> 
     toolbar.get_by_role("button", name="Highlight").tap()
     expect(phone.locator("#summary mark.annotation-highlight.is-mine").first).to_be_visible()
     expect(toolbar).to_be_hidden()
+
+
+def test_a_highlights_card_shows_its_passage(page: Page) -> None:
+    sign_up(page, "/papers/wavenet")
+    page.evaluate(SELECT_ONLY, [0, 0, 40])
+    page.locator(".selection-popover").get_by_role("button", name="Highlight").click()
+    card = page.locator(".notes-list > .note-card").first
+    expect(card.locator(".note-quote")).to_have_text(page.locator("#summary mark.is-mine").first.text_content())
+    expect(card.locator(".pill", has_text="highlight")).to_be_visible()
+    screenshot(page, "highlight-card")

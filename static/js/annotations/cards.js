@@ -16,6 +16,16 @@ export function tagsOf(annotation) {
   return (annotation.body || []).filter((b) => b.purpose === "tagging").map((b) => b.value);
 }
 
+const QUOTE_CHARS = 160; // a card recalls its passage; the summary itself holds the rest
+
+/** The passage a root annotation is anchored to (its TextQuoteSelector), shortened. */
+export function quoteOf(annotation) {
+  if (typeof annotation.target === "string") return ""; // a reply: its target is the parent
+  const selectors = [].concat(annotation.target?.selector ?? []);
+  const exact = (selectors.find((s) => s.type === "TextQuoteSelector")?.exact ?? "").replace(/\s+/g, " ").trim();
+  return exact.length > QUOTE_CHARS ? `${exact.slice(0, QUOTE_CHARS - 1).trimEnd()}…` : exact;
+}
+
 function when(iso) {
   return new Date(iso).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" });
 }
@@ -32,6 +42,8 @@ export function renderCard(annotation, { viewer, isAdmin = false, actions, repli
   if (annotation.visibility === "private") head.append(el("span", { className: "pill", textContent: "only me" }));
   if (annotation.hidden) head.append(el("span", { className: "pill pill-warn", textContent: "hidden by a moderator" }));
   card.append(head);
+  const quote = annotation.deleted ? "" : quoteOf(annotation);
+  if (quote) card.append(el("blockquote", { className: "note-quote", textContent: quote }));
   if (annotation.deleted) {
     card.append(el("p", { className: "muted", textContent: "This note was deleted." }));
   } else if (annotation.bodyHtml) {
@@ -39,7 +51,7 @@ export function renderCard(annotation, { viewer, isAdmin = false, actions, repli
     body.innerHTML = annotation.bodyHtml; // sanitized by the server (nh3 allow-list)
     card.append(body);
   } else if (typeof annotation.target !== "string") {
-    card.append(el("p", { className: "muted note-kind", textContent: "Highlight" }));
+    head.append(el("span", { className: "pill", textContent: "highlight" }));
   }
   const tags = tagsOf(annotation);
   if (tags.length) {
