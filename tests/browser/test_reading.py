@@ -83,3 +83,14 @@ def test_phone_width_has_no_sideways_scroll(browser, base_url: str) -> None:
         assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     screenshot(phone, "paper-phone-dark")
     context.close()
+
+
+def test_the_contents_mark_the_section_being_read(page: Page) -> None:
+    page.goto("/papers/wavenet")
+    current = page.locator('.toc a[aria-current="location"]')
+    expect(current).to_have_count(1)
+    first = current.text_content()
+    heading = page.locator("#summary h2").nth(2)
+    heading.evaluate("(h) => window.scrollTo(0, h.getBoundingClientRect().top + scrollY - 10)")
+    expect(current).to_have_attribute("href", "#" + heading.get_attribute("id"))
+    assert current.text_content() != first
