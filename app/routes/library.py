@@ -8,7 +8,7 @@ from pydantic import BeforeValidator
 
 from app.deps import SessionDep, SettingsDep, TemplatesDep, ViewerDep
 from app.schemas.common import PageNumber, YearFilter, blank_is_none
-from app.services.annotation_read import AnnotationFilters, list_visible
+from app.services.annotation_read import AnnotationFilters, list_visible, public_note_counts
 from app.services.paper_read import PaperSort, effective_sort, list_papers, list_tags, list_years, sorts_for
 from app.services.tag_read import tag_is_visible
 
@@ -38,6 +38,7 @@ def library(
     context = {
         "found": found, "filters": filters, "tags": list_tags(session),
         "years": list_years(session), "sorts": sorts_for(q),
+        "note_counts": public_note_counts(session, [paper.id for paper in found.items]),
     }
     return templates.TemplateResponse(request, "library.html", context)
 
@@ -56,4 +57,6 @@ def tag_page(
         raise HTTPException(404, f"Nothing is tagged “{tag}”.")
     found = list_papers(session, tag=tag, sort=PaperSort.year, page=page, per_page=settings.page_size)
     notes = list_visible(session, viewer, AnnotationFilters(tag=tag), per_page=20)
-    return templates.TemplateResponse(request, "tag.html", {"tag": tag, "found": found, "notes": notes})
+    counts = public_note_counts(session, [paper.id for paper in found.items])
+    return templates.TemplateResponse(request, "tag.html",
+                                      {"tag": tag, "found": found, "notes": notes, "note_counts": counts})

@@ -187,3 +187,16 @@ def tags_used_by(session: Session, viewer: User | None, user: User) -> list[tupl
         .group_by(Tag.name).order_by(func.count().desc(), Tag.name)
     )
     return [(name, count) for name, count in rows]
+
+
+def public_note_counts(session: Session, paper_ids: list[int]) -> dict[int, int]:
+    """Public notes (replies included; hidden and deleted ones not) per paper, for the cards."""
+    if not paper_ids:
+        return {}
+    rows = session.execute(
+        select(Annotation.paper_id, func.count())
+        .where(Annotation.paper_id.in_(paper_ids), Annotation.visibility == Visibility.PUBLIC,
+               Annotation.hidden.is_(False), Annotation.deleted.is_(False))
+        .group_by(Annotation.paper_id)
+    )
+    return {paper_id: count for paper_id, count in rows}

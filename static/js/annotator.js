@@ -122,6 +122,17 @@ function firstPositions() {
   return positions;
 }
 
+/** The header's "N public notes" (the summary's cached HTML cannot hold a count that changes). */
+function showPublicCount() {
+  const slot = document.querySelector(".paper-links .note-count");
+  if (!slot) return;
+  const count = [...notes.values()].filter((a) => a.visibility === "public" && !a.hidden && !a.deleted).length;
+  slot.hidden = count === 0;
+  slot.replaceChildren(Object.assign(document.createElement("a"), {
+    href: "#annotations", textContent: `${count} public note${count === 1 ? "" : "s"}`,
+  }));
+}
+
 function render() {
   const replies = new Map();
   for (const annotation of notes.values()) {
@@ -137,6 +148,7 @@ function render() {
   const shown = roots.filter((a) => placed.get(a.id) && matchesFilters(a))
     .sort((a, b) => position.get(shortId(a.id)) - position.get(shortId(b.id)));
   list.replaceChildren(...shown.map(card));
+  showPublicCount();
   if (!shown.length) {
     list.append(Object.assign(document.createElement("p"), { className: "muted",
       textContent: roots.length ? "No note matches the filter." : "No notes on this summary yet." }));

@@ -64,3 +64,16 @@ def test_a_highlights_card_shows_its_passage(page: Page) -> None:
     expect(card.locator(".note-quote")).to_have_text(page.locator("#summary mark.is-mine").first.text_content())
     expect(card.locator(".pill", has_text="highlight")).to_be_visible()
     screenshot(page, "highlight-card")
+
+
+def test_the_paper_header_counts_public_notes(page: Page) -> None:
+    sign_up(page, "/papers/neural-graph-fingerprints")  # a summary no other browser test annotates
+    count = page.locator(".paper-links .note-count")
+    expect(count).to_be_hidden()  # no public note yet
+    page.evaluate(SELECT_ONLY, [1, 0, 20])
+    page.locator(".selection-popover").get_by_role("button", name="Annotate").click()
+    editor = page.locator(".note-editor")
+    editor.locator("textarea").fill("A public note.")
+    editor.locator("select").select_option("public")
+    editor.get_by_role("button", name="Save").click()
+    expect(count).to_have_text("1 public note")

@@ -90,3 +90,16 @@ def test_best_match_is_offered_only_with_a_query(client) -> None:
     assert "Best match" not in client.get("/").text
     assert "Best match" not in client.get("/?sort=relevance").text  # asked for without a query: newest first
     assert '<option value="relevance" selected>Best match</option>' in client.get("/?q=attention").text
+
+
+def test_library_cards_count_public_notes_only(client, make_account) -> None:
+    from tests.conftest import passage_annotation
+
+    ada = make_account("ada")
+    for visibility in ("public", "public", "private"):
+        created = client.post("/api/v1/annotations/", json=passage_annotation(visibility=visibility), headers=ada)
+        assert created.status_code == 201
+    html = client.get("/").text
+    assert '<a class="note-count" href="/papers/wave-toy#annotations">2 public notes</a>' in html
+    assert html.count('class="note-count"') == 1  # papers without public notes show none
+    assert "2 public notes" in client.get("/tags/audio").text  # the tag page's cards too
