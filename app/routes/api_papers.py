@@ -2,11 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 
-from app.deps import SessionDep, ViewerDep
+from app.deps import CatalogDep, SessionDep, ViewerDep, base_url
 from app.schemas.common import PageNumber, PerPage, YearFilter
-from app.schemas.papers import PaperDetailOut, PaperListOut, TagOut
+from app.schemas.papers import PaperDetailOut, PaperListOut, RelatedOut, TagOut
 from app.services.paper_read import PaperSort, get_paper, list_papers, list_tags
 from app.services.tag_read import suggest_tags
 
@@ -39,6 +39,21 @@ def paper(slug: str, session: SessionDep) -> PaperDetailOut:
     if found is None:
         raise HTTPException(404, f"no paper with slug {slug!r}")
     return PaperDetailOut.of(found)
+
+
+@router.get(
+    "/papers/{slug}/related",
+    response_model=list[RelatedOut],
+    summary="The closest other summaries, best first (words of the summaries and shared tags)",
+    responses={404: {"description": "No paper has this slug"}},
+)
+def related(slug: str, request: Request, catalog: CatalogDep) -> list[RelatedOut]:
+    if catalog.get(slug) is None:
+        raise HTTPException(404, f"no paper with slug {slug!r}")
+    base = base_url(request)
+    return [RelatedOut(slug=item.slug, title=view.title, score=item.score, shared_tags=list(item.shared_tags),
+                       url=f"{base}/papers/{item.slug}", api_url=f"{base}/api/v1/papers/{item.slug}")
+            for item in catalog.related(slug) if (view := catalog.get(item.slug))]
 
 
 @router.get("/tags", response_model=list[TagOut], summary="Tags with their paper counts")

@@ -19,4 +19,6 @@ async def paper_page(
         raise HTTPException(404, f"There is no summary called “{slug}”.")
     # the demos (widgets in the margin) are fixed for the life of the app, so they may sit in the cache
     main_html = fragments.render(("paper", slug, paper.content_hash), "_paper_main.html", paper=paper)
-    return templates.TemplateResponse(request, "paper.html", {"paper": paper, "main_html": main_html})
+    related = [(catalog.get(item.slug), item) for item in catalog.related(slug)]
+    return templates.TemplateResponse(request, "paper.html", {
+        "paper": paper, "main_html": main_html, "related": [(view, item) for view, item in related if view]})

@@ -121,3 +121,12 @@ class SearchOut(BaseModel):
     per_page: int
     results: list[SearchResultOut]
     annotations: AnnotationResultsOut
+
+
+class RelatedOut(BaseModel):
+    slug: str
+    title: str
+    score: float  # 0..1: TF-IDF cosine of the summaries (0.7) and tag overlap (0.3)
+    shared_tags: list[str]
+    url: str
+    api_url: str

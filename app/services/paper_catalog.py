@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Paper
+from app.services.related_papers import Related, related_papers
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class PaperCatalog:
         self._sessions = sessions
         self._recheck_seconds = recheck_seconds
         self._papers: MappingProxyType[str, PaperView] = MappingProxyType({})
+        self._related: MappingProxyType[str, tuple[Related, ...]] = MappingProxyType({})
         self._version: tuple | None = None
         self._checked_at = float("-inf")
         self._lock = threading.Lock()
@@ -72,13 +74,20 @@ class PaperCatalog:
         self._refresh_if_stale()
         return self._papers.get(slug)
 
+    def related(self, slug: str) -> tuple[Related, ...]:
+        """The closest other summaries (recomputed with the snapshot, after every reindex)."""
+        self._refresh_if_stale()
+        return self._related.get(slug, ())
+
     def reload(self) -> None:
         with self._sessions() as session:
             version = library_version(session)
             live = select(Paper).where(Paper.removed_at.is_(None))
             papers = {paper.slug: PaperView.of(paper) for paper in session.scalars(live)}
+        related = related_papers({slug: (view.markdown, view.tag_names) for slug, view in papers.items()})
         with self._lock:
             self._papers, self._version = MappingProxyType(papers), version
+            self._related = MappingProxyType(related)
             self._checked_at = time.monotonic()
 
     def _refresh_if_stale(self) -> None:

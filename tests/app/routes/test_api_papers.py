@@ -33,3 +33,20 @@ def test_bad_parameters_are_json_422(client) -> None:
 def test_tags_with_counts(client) -> None:
     tags = client.get("/api/v1/tags").json()
     assert {"name": "audio", "papers": 1, "url": "/tags/audio"} in tags
+
+
+def test_related_papers_answer_with_the_closest_summaries(client, settings) -> None:
+    from app.main import refresh_content
+    from tests.conftest import write_paper
+
+    write_paper(settings.papers_dir, "more-waves", '---\ntitle: "More Waves"\ntags: ["audio"]\n---\n'
+                "Dilated causal convolutions and a larger receptive field for waveform samples.\n")
+    refresh_content(client.app)  # what a reindex does
+    response = client.get("/api/v1/papers/wave-toy/related")
+    assert response.status_code == 200
+    related = response.json()
+    assert related and all(set(item) == {"slug", "title", "score", "shared_tags", "url", "api_url"} for item in related)
+    assert [item["score"] for item in related] == sorted((item["score"] for item in related), reverse=True)
+    assert related[0]["slug"] == "more-waves" and related[0]["shared_tags"] == ["audio"]
+    assert "wave-toy" not in [item["slug"] for item in related]
+    assert client.get("/api/v1/papers/no-such-paper/related").status_code == 404

@@ -103,3 +103,13 @@ def test_library_cards_count_public_notes_only(client, make_account) -> None:
     assert '<a class="note-count" href="/papers/wave-toy#annotations">2 public notes</a>' in html
     assert html.count('class="note-count"') == 1  # papers without public notes show none
     assert "2 public notes" in client.get("/tags/audio").text  # the tag page's cards too
+
+
+def test_a_paper_page_lists_related_summaries(client, settings) -> None:
+    from tests.conftest import write_paper
+
+    write_paper(settings.papers_dir, "more-waves", '---\ntitle: "More Waves"\ntags: ["audio"]\n---\n'
+                "Dilated causal convolutions and a larger receptive field for waveform samples.\n")
+    refresh_content(client.app)
+    html = client.get("/papers/wave-toy").text
+    assert "Related summaries" in html and '<a href="/papers/more-waves">More Waves</a>' in html
