@@ -11,11 +11,13 @@ reads as the TeX source when scripts are off or a command is unknown).
 from __future__ import annotations
 
 import importlib
+from functools import lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from pylatexenc.latex2text import LatexNodes2Text
 
 # `markdown_it.rules_block.table` is shadowed by the function of that name in the package.
 table_rule = importlib.import_module("markdown_it.rules_block.table")
@@ -24,6 +26,22 @@ INLINE_TOKENS = ("math_inline", "math_single", "math_inline_bracket")
 # `$$x$$` or `\\[x\\]` in the middle of a paragraph: display style, kept in the line's flow.
 INLINE_DISPLAY_TOKENS = ("math_inline_double",)
 DISPLAY_TOKENS = ("math_block", "math_block_label", "amsmath", "math_block_bracket")
+
+
+@lru_cache(maxsize=1)
+def _latex_to_text() -> LatexNodes2Text:
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=True)
+
+
+@lru_cache(maxsize=4096)
+def math_reading(tex: str) -> str:
+    """TeX as a reader would say it in plain text (𝒢, Ẑ = 𝒢(X), ∑_h,w): what search indexes
+    and shows in snippets, where KaTeX does not run. pylatexenc's converter does the work."""
+    try:
+        reading = _latex_to_text().latex_to_text(tex)
+    except Exception:  # noqa: BLE001 - a formula it cannot parse stays searchable as its source
+        reading = tex
+    return " ".join(reading.split())
 
 
 def render_inline_math(tex: str) -> str:

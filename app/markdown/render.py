@@ -23,6 +23,7 @@ from app.markdown.math import (
     INLINE_DISPLAY_TOKENS,
     INLINE_TOKENS,
     bracket_math_plugin,
+    math_reading,
     protect_math_in_tables,
     use_math_renderers,
 )
@@ -37,11 +38,21 @@ class TocEntry:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A stretch of the summary under one heading, as search indexes it (math as its reading)."""
+
+    anchor: str  # the heading's id; "" for the text before the first heading
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
 class RenderedDocument:
     html: str
     text: str
     toc: tuple[TocEntry, ...] = field(default=())
     content_hash: str = ""
+    sections: tuple[Section, ...] = field(default=())
 
     @property
     def word_count(self) -> int:
@@ -90,23 +101,51 @@ _parser = _build_parser(heading_anchors=True)
 _comment_parser = _build_parser(heading_anchors=False)  # comments get no ids or permalinks
 
 
-def _plain_text(tokens: list[Token]) -> str:
-    """The words of the document, math as its TeX source: what search indexes."""
-    blocks: list[str] = []
-    for token in tokens:
-        if token.type == "inline":
-            parts = []
-            for child in token.children or []:
-                if child.type in ("text", "code_inline", *INLINE_TOKENS, *INLINE_DISPLAY_TOKENS):
-                    parts.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-                elif child.type == "image":
-                    parts.append(child.content)
-            blocks.append("".join(parts))
-        elif token.type in ("fence", "code_block", *DISPLAY_TOKENS):
+def _inline_text(token: Token) -> str:
+    parts = []
+    for child in token.children or []:
+        if child.type in ("text", "code_inline", "image"):
+            parts.append(child.content)
+        elif child.type in (*INLINE_TOKENS, *INLINE_DISPLAY_TOKENS):
+            parts.append(math_reading(child.content))
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _sections(tokens: list[Token]) -> tuple[Section, ...]:
+    """The words of the document by section, math as its plain reading (𝒢, Ẑ, ∑, not TeX):
+    what search indexes and quotes in its snippets, one block per line."""
+    sections: list[Section] = []
+    anchor, heading, blocks = "", "", []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            if blocks or anchor:
+                sections.append(Section(anchor, heading, "\n".join(blocks)))
+            anchor, heading, blocks = str(token.attrGet("id") or ""), _heading_text(tokens[i + 1]), []
+        elif token.type == "inline" and (i == 0 or tokens[i - 1].type != "heading_open"):
+            if text := _inline_text(token).strip():
+                blocks.append(text)
+        elif token.type in ("fence", "code_block"):
             blocks.append(token.content.strip())
-    return "\n".join(block for block in blocks if block)
+        elif token.type in DISPLAY_TOKENS:
+            blocks.append(math_reading(token.content))
+    if blocks or anchor:
+        sections.append(Section(anchor, heading, "\n".join(blocks)))
+    return tuple(sections)
+
+
+def _heading_text(inline: Token) -> str:
+    children = [c for c in inline.children or [] if c.attrGet("class") != "header-anchor"]
+    # the permalink the anchors plugin appends is link_open, text, link_close
+    if len(children) >= 2 and children[-1].type == "link_close":
+        children = children[:-2]
+    return _inline_text(Token("inline", "", 0, children=children)).strip()
+
+
+def _plain_text(sections: tuple[Section, ...]) -> str:
+    """The words of the document, headings included: gist, word count and the paper-level index."""
+    return "\n".join(part for section in sections for part in (section.heading, section.text) if part)
 
 
 def _table_of_contents(tokens: list[Token]) -> tuple[TocEntry, ...]:
@@ -128,7 +167,8 @@ def _render_cached(digest: str, markdown: str) -> RenderedDocument:
     env: dict = {}
     tokens = _parser.parse(markdown, env)
     html = sanitize_html(_parser.renderer.render(tokens, _parser.options, env))
-    return RenderedDocument(html, _plain_text(tokens), _table_of_contents(tokens), digest)
+    sections = _sections(tokens)
+    return RenderedDocument(html, _plain_text(sections), _table_of_contents(tokens), digest, sections)
 
 
 def render_markdown(markdown: str) -> RenderedDocument:

@@ -28,7 +28,7 @@ def search(
     base = base_url(request)
     return SearchOut(
         query=q, total=found.total, page=found.page, per_page=found.per_page,
-        results=[SearchResultOut.of(hit) for hit in found.items],
+        results=[SearchResultOut.of(hit, q) for hit in found.items],
         annotations=AnnotationResultsOut(
             total=notes.total, results=[AnnotationHitOut.of(hit, base) for hit in notes.items]),
     )

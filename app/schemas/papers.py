@@ -5,6 +5,8 @@ Schemas sit below the services: `.of()` reads the services' results by their att
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from pydantic import BaseModel
 
 from app.db.models import Paper
@@ -87,12 +89,16 @@ class TagOut(BaseModel):
 class SearchResultOut(BaseModel):
     type: str = "paper"
     paper: PaperSummaryOut
-    snippet: str  # HTML: escaped text with <mark> around matched words
+    snippet: str  # HTML: escaped text with <mark> around matched words, one block per line
     score: float
+    section: str | None  # the heading of the section the snippet quotes (None: the opening)
+    url: str  # the paper page at that section, the query's words highlighted on arrival
 
     @classmethod
-    def of(cls, hit) -> SearchResultOut:  # a services.search.SearchHit
-        return cls(paper=PaperSummaryOut.of(hit.paper), snippet=hit.snippet_html, score=hit.score)
+    def of(cls, hit, query: str) -> SearchResultOut:  # a services.search.SearchHit
+        summary = PaperSummaryOut.of(hit.paper)
+        url = f"{summary.url}?{urlencode({'highlight': query})}" + (f"#{hit.anchor}" if hit.anchor else "")
+        return cls(paper=summary, snippet=hit.snippet_html, score=hit.score, section=hit.heading or None, url=url)
 
 
 class AnnotationHitOut(BaseModel):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.db.models import Paper, Tag, annotation_tags
 from app.markdown import render_markdown
+from app.markdown.render import Section
 from app.services.annotation_anchoring import reanchor_paper
 from app.services.content_source import ContentError, PaperSource, iter_summary_files, load_paper
 
@@ -85,7 +86,7 @@ def _store(session: Session, paper: Paper, source: PaperSource) -> Paper:
     paper.tags = [_tag(session, name) for name in meta.tags]
     session.add(paper)
     session.flush()  # assigns paper.id for the search row
-    _index_for_search(session, paper)
+    _index_for_search(session, paper, rendered.sections)
     return paper
 
 
@@ -94,6 +95,7 @@ def _withdraw(session: Session, paper: Paper) -> None:
     stays, because annotations point at it and no one's notes may vanish with a file."""
     if session.get_bind().dialect.name == "sqlite":
         session.execute(text("DELETE FROM paper_search WHERE rowid = :id"), {"id": paper.id})
+        session.execute(text("DELETE FROM paper_section_search WHERE paper_id = :id"), {"id": paper.id})
     paper.removed_at = utcnow()
     paper.tags = []
 
@@ -107,9 +109,17 @@ def _tag(session: Session, name: str) -> Tag:
     return tag
 
 
-def _index_for_search(session: Session, paper: Paper) -> None:
+def _index_for_search(session: Session, paper: Paper, sections: tuple[Section, ...]) -> None:
     if session.get_bind().dialect.name != "sqlite":
         return  # other databases search the papers table directly (app.services.search)
+    session.execute(text("DELETE FROM paper_section_search WHERE paper_id = :id"), {"id": paper.id})
+    if sections:
+        session.execute(
+            text("INSERT INTO paper_section_search (paper_id, anchor, heading, body) "
+                 "VALUES (:id, :anchor, :heading, :body)"),
+            [{"id": paper.id, "anchor": section.anchor, "heading": section.heading, "body": section.text}
+             for section in sections],
+        )
     session.execute(text("DELETE FROM paper_search WHERE rowid = :id"), {"id": paper.id})
     session.execute(
         text(

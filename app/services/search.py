@@ -1,5 +1,8 @@
 """Full-text search over papers: SQLite FTS5 ranked by bm25, with highlighted snippets.
 
+Papers are ranked on one row each (title, authors, tags, body); the snippet then comes from the
+paper's best-matching section (one row per heading, math as its plain reading), so a result
+quotes one passage without running a heading into it and links straight to that section.
 The same service backs the /search page, the library's search box and /api/v1/search.
 """
 
@@ -27,6 +30,8 @@ class SearchHit:
     paper: Paper
     snippet_html: str
     score: float
+    anchor: str = ""  # the matching section's heading id ("" for the opening or no section)
+    heading: str = ""
 
 
 def build_match_query(query: str) -> str | None:
@@ -63,8 +68,29 @@ def search_papers(session: Session, query: str, *, page: int = 1, per_page: int 
          "offset": (page - 1) * per_page},
     ).all()
     papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_([r[0] for r in rows])))}
-    hits = [SearchHit(papers[r[0]], highlight(r[2]), -r[1]) for r in rows if r[0] in papers]
+    hits = [_in_best_section(session, match, SearchHit(papers[r[0]], highlight(r[2]), -r[1]))
+            for r in rows if r[0] in papers]
     return Page(hits, total or 0, page, per_page)
+
+
+def _in_best_section(session: Session, match: str, hit: SearchHit) -> SearchHit:
+    """The hit with the snippet, anchor and heading of its best-matching section, if any section
+    matches (a match on the title or tags alone keeps the paper-level snippet)."""
+    row = session.execute(
+        text(
+            "SELECT anchor, heading, "
+            f"snippet(paper_section_search, 3, :open, :close, '…', {_SNIPPET_TOKENS}) "
+            "FROM paper_section_search WHERE paper_section_search MATCH :q AND paper_id = :id "
+            "ORDER BY bm25(paper_section_search, 0.0, 0.0, 1.0, 2.0) LIMIT 1"
+        ),
+        {"q": match, "id": hit.paper.id, "open": MARK_OPEN, "close": MARK_CLOSE},
+    ).first()
+    if row is None:
+        return hit
+    anchor, heading, snippet = row
+    # a match in the heading alone: the heading names the section, the paper's snippet quotes it
+    quoted = highlight(snippet) if MARK_OPEN in snippet else hit.snippet_html
+    return SearchHit(hit.paper, quoted, hit.score, anchor or "", heading or "")
 
 
 def matching_paper_ids(session: Session, query: str) -> list[int]:

@@ -1,5 +1,7 @@
 """A reader's paths through the library in the real Chromium."""
 
+import re
+
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
@@ -94,3 +96,21 @@ def test_the_contents_mark_the_section_being_read(page: Page) -> None:
     heading.evaluate("(h) => window.scrollTo(0, h.getBoundingClientRect().top + scrollY - 10)")
     expect(current).to_have_attribute("href", "#" + heading.get_attribute("id"))
     assert current.text_content() != first
+
+
+def test_a_search_result_quotes_its_section_and_opens_it_highlighted(page: Page) -> None:
+    page.goto("/search?q=annealed+mean")
+    result = page.locator(".result", has=page.locator(".card-title a", has_text="Colorful Image Colorization"))
+    snippet = result.locator(".snippet")
+    expect(snippet.locator("mark").first).to_be_visible()
+    assert "\\" not in snippet.text_content()  # no raw TeX: formulas read as text
+    expect(result.locator(".result-section a")).to_be_visible()  # the section the snippet quotes
+    screenshot(page, "search-sections")
+    result.locator(".card-title a").click()
+    expect(page).to_have_url(re.compile(r"/papers/colorful-image-colorization\?highlight=annealed\+mean#"))
+    first = page.locator("#summary mark.search-term").first
+    expect(first).to_be_visible()
+    assert first.text_content().lower() in {"annealed", "mean", "means"}
+    in_view = ("[...document.querySelectorAll('#summary mark.search-term')].some((m) => {"
+               " const r = m.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })")
+    assert page.evaluate(in_view)  # the passage that matched is on screen, not the top of the paper

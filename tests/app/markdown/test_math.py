@@ -31,9 +31,10 @@ def test_emphasis_never_eats_math() -> None:
     assert '<span class="math math-inline">a_i * b_i</span>' in html
 
 
-def test_math_text_is_kept_for_search() -> None:
+def test_math_is_kept_for_search_as_its_plain_reading() -> None:
     document = render_markdown("Loss $\\mathcal{L}$ here.\n\n$$\nz = \\sum_q w_q\n$$\n")
-    assert "\\mathcal{L}" in document.text and "\\sum_q w_q" in document.text
+    assert "ℒ" in document.text and "∑_q w_q" in document.text
+    assert "\\" not in document.text  # no TeX commands reach snippets
 
 
 def test_table_of_contents_lists_h2_and_h3_with_anchors() -> None:

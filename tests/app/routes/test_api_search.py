@@ -18,4 +18,5 @@ def test_search_and_page_use_the_same_service(client) -> None:
     api = client.get("/api/v1/search", params={"q": "attention"}).json()
     page = client.get("/search", params={"q": "attention"}).text
     for result in api["results"]:
-        assert f'href="/papers/{result["paper"]["slug"]}"' in page
+        assert f'href="{result["url"]}"' in page
+        assert result["url"].startswith(f'/papers/{result["paper"]["slug"]}?highlight=attention')
