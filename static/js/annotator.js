@@ -14,6 +14,9 @@ const panel = document.getElementById("annotations");
 const viewer = document.querySelector('meta[name="viewer"]')?.content || null;
 const isAdmin = document.querySelector('meta[name="viewer-role"]')?.content === "admin";
 
+// Below 52rem the margin sits after the summary, thousands of pixels from the passage: the
+// editor and a focused card open as a sheet at the bottom of the screen instead (site.css).
+const narrow = window.matchMedia("(max-width: 52rem)");
 const notes = new Map(); // IRI -> annotation
 const placed = new Map(); // IRI of a root annotation -> true when anchored, false for an orphan
 const shortId = (iri) => iri.slice(iri.lastIndexOf("/") + 1);
@@ -32,7 +35,7 @@ async function start() {
   });
   summary.addEventListener("click", (event) => {
     const mark = event.target.closest("[data-annotation-id]");
-    if (mark) focusCard(mark.dataset.annotationId.split(" ")[0]);
+    if (mark) focusCard(mark.dataset.annotationId.split(" ")[0], { fromText: true });
   });
   try {
     for (const annotation of await api.loadAnnotations(summary.dataset.paper)) notes.set(annotation.id, annotation);
@@ -182,16 +185,29 @@ function updateTagChoices(roots) {
   tagFilter.hidden = !tags.length;
 }
 
-function focusCard(id, { scrollText = false } = {}) {
+function focusCard(id, { scrollText = false, fromText = false } = {}) {
   const card = list.querySelector(`[data-annotation-id$="${id}"]`) || orphanList.querySelector(`[data-annotation-id$="${id}"]`);
-  for (const focused of document.querySelectorAll(".is-focused")) focused.classList.remove("is-focused");
+  for (const focused of document.querySelectorAll(".is-focused")) focused.classList.remove("is-focused", "is-sheet");
   if (!card) return;
   card.classList.add("is-focused");
-  card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  if (narrow.matches && fromText) {
+    card.classList.add("is-sheet"); // over the text the reader tapped, not at the end of the page
+  } else {
+    card.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
   card.focus({ preventScroll: true });
   for (const mark of summary.querySelectorAll(`[data-annotation-id~="${id}"]`)) mark.classList.add("is-focused");
   if (scrollText) firstMark(card.dataset.annotationId)?.scrollIntoView({ block: "center" });
 }
+
+// A card shown as a sheet closes with Escape or a tap outside it.
+function closeSheet() {
+  for (const sheet of document.querySelectorAll(".note-card.is-sheet")) sheet.classList.remove("is-sheet", "is-focused");
+}
+document.addEventListener("keydown", (event) => { if (event.key === "Escape") closeSheet(); });
+document.addEventListener("pointerdown", (event) => {
+  if (!event.target.closest(".note-card.is-sheet, [data-annotation-id]")) closeSheet();
+});
 
 panel?.addEventListener("click", (event) => {
   const card = event.target.closest(".note-card");
@@ -217,14 +233,18 @@ async function create(range, values, selector = describeRange(summary, range)) {
   document.getSelection()?.removeAllRanges();
   anchorAll();
   render();
-  focusCard(shortId(annotation.id));
+  focusCard(shortId(annotation.id), { fromText: true }); // the reader is at the passage: show it there
 }
 
 function annotate(range) {
   const selector = describeRange(summary, range);
   const pending = highlightRange(range, { id: "pending", className: "is-pending" });
-  openEditor(list, { quote: selector.exact }, (values) => create(null, values, selector),
+  openEditor(list, { quote: selector.exact, sheet: narrow.matches }, (values) => create(null, values, selector),
     () => removeHighlights(summary, "pending"));
+  if (narrow.matches) { // the passage stays in sight above the sheet
+    const first = summary.querySelector('[data-annotation-id~="pending"]');
+    if (first) window.scrollBy({ top: first.getBoundingClientRect().top - 72 });
+  }
   // Once saved, the real highlight replaces the pending one.
   list.querySelector(".note-editor")?.addEventListener("submit", () => setTimeout(() => {
     if (!list.querySelector(".note-editor")) removeHighlights(summary, "pending");

@@ -77,3 +77,34 @@ def test_the_paper_header_counts_public_notes(page: Page) -> None:
     editor.locator("select").select_option("public")
     editor.get_by_role("button", name="Save").click()
     expect(count).to_have_text("1 public note")
+
+
+IN_VIEW = "(e) => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight + 1; }"
+
+
+def test_on_a_phone_the_editor_and_a_tapped_note_open_as_a_sheet_by_the_passage(phone: Page) -> None:
+    sign_up(phone, "/papers/texture-networks")
+    phone.evaluate(SELECT_ONLY, [0, 0, 40])
+    before = phone.evaluate("scrollY")
+    phone.locator(".selection-popover").get_by_role("button", name="Annotate").tap()
+    editor = phone.locator(".note-editor.is-sheet")
+    expect(editor).to_be_visible()
+    assert editor.evaluate(IN_VIEW) and abs(phone.evaluate("scrollY") - before) < 600  # no jump to the margin
+    passage = phone.locator("#summary .is-pending").first.bounding_box()
+    assert passage["y"] >= 0 and passage["y"] + passage["height"] <= editor.bounding_box()["y"]  # in sight
+    screenshot(phone, "note-editor-sheet-phone")
+    editor.locator("textarea").fill("Noise in, texture out.")
+    editor.get_by_role("button", name="Save").tap()
+    expect(phone.locator(".note-editor")).to_have_count(0)
+    expect(phone.locator(".note-card.is-sheet")).to_contain_text("Noise in, texture out.")  # saved, shown here
+    assert abs(phone.evaluate("scrollY") - before) < 600
+    phone.keyboard.press("Escape")
+    mark = phone.locator("#summary mark.annotation-highlight.is-mine").first
+    mark.scroll_into_view_if_needed()
+    top = phone.evaluate("scrollY")
+    mark.tap()
+    sheet = phone.locator(".note-card.is-sheet")
+    expect(sheet).to_contain_text("Noise in, texture out.")
+    assert sheet.evaluate(IN_VIEW) and abs(phone.evaluate("scrollY") - top) < 50
+    phone.keyboard.press("Escape")
+    expect(sheet).to_have_count(0)

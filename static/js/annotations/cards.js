@@ -84,9 +84,10 @@ let editorCount = 0;
  * { comment, tags, visibility }; the editor closes when it resolves and shows the error when
  * it rejects. Escape or Cancel closes it (then `onCancel`). */
 export function openEditor(container, { comment = "", tags = [], visibility = "private", isReply = false,
-  quote = "" } = {}, onSave, onCancel = () => {}) {
+  quote = "", sheet = false } = {}, onSave, onCancel = () => {}) {
   const n = ++editorCount;
-  const form = el("form", { className: "note-editor" });
+  // `sheet`: shown over the bottom of the screen (phones), so focusing it must not scroll the page
+  const form = el("form", { className: sheet ? "note-editor is-sheet" : "note-editor" });
   if (quote) form.append(el("blockquote", { className: "entry-quote", textContent: quote }));
   const text = el("textarea", { id: `note-text-${n}`, rows: 4, value: comment,
     placeholder: isReply ? "Your reply (markdown, $math$)" : "Your note (markdown, $math$)" });
@@ -134,6 +135,6 @@ export function openEditor(container, { comment = "", tags = [], visibility = "p
   cancel.addEventListener("click", close);
   form.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
   container.prepend(form);
-  text.focus();
+  text.focus({ preventScroll: sheet });
   return form;
 }
