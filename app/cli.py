@@ -109,6 +109,29 @@ def _check_content(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def _figures(args: argparse.Namespace) -> int:
+    """Write the charts of content/figures.yaml to static/figures/ (`--check`: only compare)."""
+    from app.services.summary_figures import FIGURES_DIR, FigureError, load_specs, render_figures
+
+    content = get_settings().content_dir
+    try:
+        charts = render_figures(content / "papers", load_specs(content / "figures.yaml"))
+    except FigureError as problem:
+        print(problem, file=sys.stderr)
+        return 1
+    stale = [name for name, svg in charts.items()
+             if not (FIGURES_DIR / name).is_file() or (FIGURES_DIR / name).read_text(encoding="utf-8") != svg]
+    if args.check:
+        for name in stale:
+            print(f"{FIGURES_DIR / name}: out of date with its summary; run `marginalia figures`")
+        return 1 if stale else 0
+    FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+    for name in stale:
+        (FIGURES_DIR / name).write_text(charts[name], encoding="utf-8")
+    print(f"{len(charts)} charts, {len(stale)} rewritten in {FIGURES_DIR}")
+    return 0
+
+
 def _demo_command(args: argparse.Namespace) -> int:
     """`marginalia train|evaluate DEMO [options]`: the demo's own command, found through its spec
     (the options after the demo's name are its own: `marginalia train DEMO --help` lists them)."""
@@ -138,6 +161,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-content", help="render every *.md under DIR, list failures")
     check.add_argument("dir", metavar="DIR")
     check.set_defaults(run=_check_content)
+    figures = commands.add_parser("figures", help="draw the summaries' charts (content/figures.yaml)")
+    figures.add_argument("--check", action="store_true", help="only say whether the charts are up to date")
+    figures.set_defaults(run=_figures)
     user = commands.add_parser("create-user", help="create an account")
     user.add_argument("name")
     user.add_argument("--password-file", required=True, help="file holding the password ('-': stdin)")

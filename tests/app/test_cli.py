@@ -45,3 +45,11 @@ def test_migrate_and_reindex_use_the_settings(tmp_path: Path, monkeypatch, capsy
         assert (tmp_path / "data" / "marginalia.db").exists()
     finally:
         get_settings.cache_clear()
+
+
+def test_figures_check_passes_on_the_shipped_charts() -> None:
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("marginalia")), "figures", "--check"],
+        capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
