@@ -26,10 +26,11 @@ mean (smooth, faded); the paper settles on $T = 0.38$. Move the slider to see th
 and click the result to see the distribution at one point.
 
 The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
-this machine's CPU for under an hour on about two dozen free photos, so expect skies, grass and
-foliage to work better than faces or objects it has never seen. How it compares with the
-regression baseline and with plain grey is measured below; the full model card is in
-`models/colorization/weights/`.
+this machine's CPU for about an hour on 58 free photos (the paper used 1.3 million), so expect
+skies, grass and foliage to work better than faces or objects it has never seen. How it compares
+with the same network trained with a regression loss and with plain grey, on 14 whole photos it
+never saw, is measured below; the [colourization Turing test](/demos/colorization/test) lets you
+judge it the way the paper's readers did.
 """
 
 SHIPPED_WEIGHTS = WeightsFile(
@@ -44,7 +45,7 @@ def colorization_spec(weights: WeightsFile = SHIPPED_WEIGHTS) -> DemoSpec:
     one (see models/colorization/weights/README.md for pointing a server at it)."""
     return DemoSpec(
         name="colorization",
-        title="Colorization",
+        title="Colourization",
         blurb="Upload a photo; get a plausible colour version.",
         paper="colorful-image-colorization",
         entry_point="models.colorization.predict:load",

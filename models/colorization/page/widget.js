@@ -208,14 +208,14 @@ class Colorizer {
     try {
       const answer = await submitJob(this.root.dataset.demo, data);
       const job = await followJob(answer.url, (status, progress) =>
-        this.say(status === "queued" ? "Waiting for a worker…" : "Colorizing…", { progress }));
+        this.say(status === "queued" ? "Waiting for a worker…" : "Colourizing…", { progress }));
       if (ticket === this.ticket) await this.show(job, blob);
     } catch (error) {
       if (ticket !== this.ticket) return;
       this.panels.hidden = true; // the previous photo's result would read as this file's
       this.job = this.distribution = null;
       this.fileInput.value = ""; // choosing the same file again after a fix still runs
-      this.say(`Could not colorize: ${error.message}`, { error: true });
+      this.say(`Could not colourize: ${error.message}`, { error: true });
     }
   }
 

@@ -113,3 +113,16 @@ def test_a_paper_page_lists_related_summaries(client, settings) -> None:
     refresh_content(client.app)
     html = client.get("/papers/wave-toy").text
     assert "Related summaries" in html and '<a href="/papers/more-waves">More Waves</a>' in html
+
+
+def test_the_colourization_pages_spell_colour_one_way(client) -> None:
+    from tests.conftest import CONTENT, write_paper
+
+    for slug in ("colorful-image-colorization", "generative-visual-manipulation", "neural-algorithm-of-artistic-style"):
+        write_paper(client.app.state.settings.papers_dir, slug, (CONTENT / "papers" / f"{slug}.md").read_text())
+    refresh_content(client.app)
+    for path in ("/demos/colorization", "/demos/colorization/test", "/papers/colorful-image-colorization"):
+        html = re.sub(r"<(script|pre|code)\b.*?</\1>", " ", client.get(path).text, flags=re.S)
+        html = re.sub(r'<a [^>]*class="chip"[^>]*>.*?</a>', " ", html)  # tags are names, not prose
+        prose = re.sub(r"<[^>]+>", " ", html).replace("Colorful Image Colorization", "")  # the paper's title
+        assert not re.findall(r"\b[Cc]olor\w*|\b[Gg]ray\w*", prose), path
