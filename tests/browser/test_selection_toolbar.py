@@ -108,3 +108,17 @@ def test_on_a_phone_the_editor_and_a_tapped_note_open_as_a_sheet_by_the_passage(
     assert sheet.evaluate(IN_VIEW) and abs(phone.evaluate("scrollY") - top) < 50
     phone.keyboard.press("Escape")
     expect(sheet).to_have_count(0)
+
+
+def test_a_figure_caption_is_annotated_like_any_passage(page: Page) -> None:
+    sign_up(page, "/papers/bytenet")
+    caption = page.locator("#summary p:has(> em)", has_text="Figure:").first
+    caption.evaluate("""(p) => {
+      const node = p.querySelector('em').firstChild, range = document.createRange();
+      range.setStart(node, 0); range.setEnd(node, 20);
+      getSelection().removeAllRanges(); getSelection().addRange(range);
+    }""")
+    page.locator(".selection-popover").get_by_role("button", name="Highlight").click()
+    expect(caption.locator("mark.annotation-highlight.is-mine")).to_have_count(1)
+    page.reload()
+    expect(caption.locator("mark.annotation-highlight.is-mine")).to_have_count(1)  # anchored again on load
