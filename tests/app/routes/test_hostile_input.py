@@ -130,3 +130,46 @@ def test_the_container_answers_options_with_what_it_allows(client) -> None:
     response = client.options(API)
     assert response.status_code == 204 and "POST" in response.headers["allow"]
     assert "OPTIONS" in response.headers["allow"]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares `width` x `height` and stops after its header: what a bomb looks like
+    to a server that checks the size before decoding."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    first_rows = zlib.compress(b"\x00" * (3 * width + 1) * 4)  # a few rows of the billions declared
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", first_rows))
+
+
+def _valid_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(out, format="PNG")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("name", "upload", "status"), [
+    ("truncated PNG", ("t.png", _valid_png()[:60], "image/png"), 422),
+    ("corrupt JPEG", ("c.jpg", b"\xff\xd8\xff\xe0" + b"\x00garbage" * 50, "image/jpeg"), 415),
+    ("20000 x 20000 PNG", ("huge.png", _png_header(20_000, 20_000), "image/png"), 413),
+    ("SVG with a script", ("x.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+                          "image/svg+xml"), 415),
+    ("text sent as an image", ("notes.png", b"just some words", "image/png"), 415),
+    ("oversized upload", ("big.png", b"\x89PNG" + b"\x00" * (11 * 2**20), "image/png"), 413),
+])
+def test_bad_uploads_are_4xx_and_queue_nothing(client, name, upload, status) -> None:
+    response = client.post("/api/v1/demos/colorization", files={"image": upload})
+    assert response.status_code == status, (name, response.text[:200])
+    assert "Error)" not in response.json()["detail"]  # words, not an exception's name
+    with client.app.state.sessions() as session:
+        from app.db.models import Job
+
+        assert session.query(Job).count() == 0
