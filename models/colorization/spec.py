@@ -35,7 +35,7 @@ judge it the way the paper's readers did.
 
 SHIPPED_WEIGHTS = WeightsFile(
     Path("colorization/weights/eccv16-narrow.pt"),
-    "e466973117fcc9949bfe4100c5e9c987d3127730b1425ae1c07671eb9ff8ab41",
+    "f62bd7697d2ef1c32ec4d5f782d211cd92242cca71837b4cd25baef7942d73de",
     "marginalia train colorization",
 )
 
@@ -62,7 +62,8 @@ def colorization_spec(weights: WeightsFile = SHIPPED_WEIGHTS) -> DemoSpec:
         timeout_seconds=60,
         explanation=EXPLANATION,
         page_dir=PACKAGE / "page",
-        card_labels={"auc": "AuC of ab error, 0-150", "mean_chroma": "mean chroma", "colourfulness": "colourfulness"},
+        card_labels={"auc": "AuC of ab error, 0-150", "rebalanced_auc": "class-rebalanced AuC",
+                     "mean_chroma": "mean chroma", "colourfulness": "colourfulness"},
         train="models.colorization.train:cli",
         evaluate="models.colorization.evaluate:cli",
     )

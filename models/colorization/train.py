@@ -289,8 +289,21 @@ def _run_rows(runs: list[dict]) -> str:
 
 def model_card(card: dict) -> str:
     """The weights folder's README: prose that holds for any run, figures from `card`."""
-    targets = "\n".join(f"| {name.replace('_', ' ')} | {row['value']:+.3f} | {row['target']} | "
-                        f"{'met' if row['met'] else '**not met**'} |" for name, row in card["targets"].items())
+    def target_row(name: str, row: dict) -> str:
+        value = f"{row['value']:.2f}x" if name == "colourfulness_vs_truth" else f"{row['value']:+.3f}"
+        return f"| {name.replace('_', ' ')} | {value} | {row['target']} | {'met' if row['met'] else '**not met**'} |"
+
+    targets = "\n".join(target_row(name, row) for name, row in card["targets"].items())
+    tables = card["validation_per_photo"]
+    photos = [photo for photo in tables["classification"] if photo != "mean"]
+    beats = {key: sum(tables["classification"][p][key] > tables["grey"][p][key] for p in photos)
+             for key in ("auc", "rebalanced_auc")}
+    reading = (f"The classifier beats grey on {beats['auc']} of {len(photos)} photos on plain AuC and on "
+               f"{beats['rebalanced_auc']} on the rebalanced AuC; the L2 baseline, trained on the same crops, "
+               f"scores higher on plain AuC ({card['validation']['regression']['auc']:.3f}) by staying near grey "
+               f"(colourfulness {card['validation']['regression']['colourfulness']:.1f} against the photos' "
+               f"{card['validation']['ground_truth']['colourfulness']:.1f}), as the paper's Table 1 shows for its "
+               "own regression baseline.")
     temperatures = "\n".join(f"| {t} | {row['auc']:.3f} | {row['rebalanced_auc']:.3f} | {row['colourfulness']:.1f} |"
                              for t, row in card["temperatures"].items())
     plan = card["plan"]
@@ -299,7 +312,7 @@ def model_card(card: dict) -> str:
         targets=targets, means=_mean_rows(card["validation"]), per_photo=_photo_rows(card["validation_per_photo"]),
         held_out=", ".join(card["validation_data"]), temperatures=temperatures,
         runs=_run_rows(card.get("runs_compared", [])), independent=_mean_rows(validation.means(card["independent"])),
-        lam=plan["rebalance_lambda"],
+        lam=plan["rebalance_lambda"], reading=reading,
     )
 
 
@@ -336,7 +349,8 @@ with sigma 5, mixed with uniform at lambda {lam}); the baseline ("regression"), 
 ending in two channels, minimises the L2 distance to the true ab. The shipped weights are those
 of the last step. Wall time is on a 2-core machine that was also doing other work.
 
-Runs compared on the validation photos (the shipped one was chosen on them):
+Runs compared on the validation photos, identical but for the rebalancing lambda (the shipped
+one was chosen on them: both meet one target, this one has the higher rebalanced AuC):
 
 | run | lambda | width | steps | AuC | rebalanced AuC | colourfulness / truth |
 | --- | --- | --- | --- | --- | --- | --- |
@@ -356,6 +370,8 @@ Issue 15's targets:
 | --- | --- | --- | --- |
 {targets}
 
+{reading}
+
 AuC is the area under the share of pixels whose predicted ab lies within a threshold of the
 truth, for thresholds 0 to 150 (the paper's Table 1 metric); the class-rebalanced AuC weighs each
 pixel by the rarity of its true colour over the whole set, so the many near-grey pixels no longer
@@ -368,7 +384,8 @@ colourfulness as a share of the photo's):
 | --- | --- | --- | --- | --- | --- | --- | --- |
 {per_photo}
 
-The classifier at other temperatures (lower is bolder; the default is chosen on this table):
+The classifier at other temperatures (lower is bolder). The default stays the paper's 0.38: the
+figures hardly move between 0.38 and 0.7, and no temperature meets more of the targets.
 
 | T | AuC | rebalanced AuC | colourfulness |
 | --- | --- | --- | --- |
