@@ -43,7 +43,8 @@ def _summary(card: dict) -> str:
     if card.get("steps"):
         trained = f"trained for {card['steps']} steps"
         if card.get("wall_time_minutes"):
-            trained += f" ({card['wall_time_minutes']} minutes on {card.get('threads', '?')} CPU threads)"
+            threads = card.get("threads", "?")
+            trained += f" ({card['wall_time_minutes']} minutes on {threads} CPU thread{'' if threads == 1 else 's'})"
         if card.get("training_data"):
             trained += f" on {len(card['training_data'])} photos"
         parts.append(trained)
