@@ -26,7 +26,7 @@ mean (smooth, faded); the paper settles on $T = 0.38$. Move the slider to see th
 and click the result to see the distribution at one point.
 
 The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
-this machine's CPU for about an hour on 58 free photos (the paper used 1.3 million), so expect
+this machine's CPU in about half an hour on 58 free photos (the paper used 1.3 million), so expect
 skies, grass and foliage to work better than faces or objects it has never seen. How it compares
 with the same network trained with a regression loss and with plain grey, on 14 whole photos it
 never saw, is measured below; the [colourization Turing test](/demos/colorization/test) lets you
@@ -35,7 +35,7 @@ judge it the way the paper's readers did.
 
 SHIPPED_WEIGHTS = WeightsFile(
     Path("colorization/weights/eccv16-narrow.pt"),
-    "f62bd7697d2ef1c32ec4d5f782d211cd92242cca71837b4cd25baef7942d73de",
+    "95c9452f932f6142d2429076da74e168a9d34a7aad12fef6fbcb1c050556e4f9",
     "marginalia train colorization",
 )
 
