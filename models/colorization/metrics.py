@@ -80,11 +80,3 @@ def colourfulness(lab: torch.Tensor) -> float:
 def grey(lab: torch.Tensor) -> torch.Tensor:
     """The all-grey prediction: the true L, ab = 0."""
     return torch.cat((lab[:, :1], torch.zeros_like(lab[:, 1:])), dim=1)
-
-
-def report(predicted: torch.Tensor, truth: torch.Tensor) -> dict[str, float]:
-    return {
-        "auc": round(ab_error_auc(predicted, truth), 4),
-        "mean_chroma": round(mean_chroma(predicted), 2),
-        "colourfulness": round(colourfulness(predicted), 2),
-    }

@@ -9,7 +9,7 @@ import torch
 from skimage import data as skimage_data  # test-only dependency: pip install scikit-image
 
 from models.colorization.lab import rgb_to_lab
-from models.colorization.metrics import ab_error_auc, colourfulness, grey, mean_chroma, report
+from models.colorization.metrics import ab_error_auc, colourfulness, grey, mean_chroma
 
 # Offsets (Δa, Δb) of Euclidean length exactly 30 in float32: 18² + 24² = 30².
 DIRECTIONS_30 = torch.tensor([[30.0, 0.0], [0.0, -30.0], [18.0, 24.0], [-24.0, 18.0]])
@@ -117,14 +117,6 @@ def test_more_saturated_photos_score_higher() -> None:
     assert chroma[0] < chroma[1] < chroma[2] and colour[0] < colour[1] < colour[2]
     # mixing towards R = G = B scales rg and yb, hence colourfulness, by the saturation
     assert colour[1] == pytest.approx(0.5 * colour[2], rel=0.01)
-
-
-def test_report_rounds_the_three_figures() -> None:
-    lab = rgb_to_lab(_photo_rgb())
-    figures = report(grey(lab), lab)
-    assert set(figures) == {"auc", "mean_chroma", "colourfulness"}
-    assert figures["auc"] == round(ab_error_auc(grey(lab), lab), 4)
-    assert report(lab, lab)["auc"] == 1.0
 
 
 def test_the_rebalanced_auc_weighs_rare_colours_up() -> None:
