@@ -35,8 +35,10 @@ install: $(STAMP) weights
 # the load generator of `make bench`. The wallpaper packages and opencv-doc (its sample photos)
 # hold the photos the colorization model trains on (its training tests run a few steps on them). fluidsynth with
 # the General MIDI soundfont and espeak-ng render WaveNet's training audio (its corpus test too);
-# the colour emoji font is the GAN's data set.
-APT_PACKAGES := chromium redis-server apache2-utils mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds \
+# the colour emoji font is the GAN's data set. postgresql is the second database the tests run
+# on (a throwaway cluster per test session, not the system service); docker-compose validates
+# docker-compose.yml.
+APT_PACKAGES := chromium redis-server apache2-utils postgresql docker-compose mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds \
   lomiri-wallpapers-16.04 opencv-doc fluidsynth fluid-soundfont-gm espeak-ng fonts-noto-color-emoji
 
 system-packages:
@@ -44,7 +46,8 @@ system-packages:
 	    || [ ! -d /usr/share/backgrounds/mate/nature ] || [ ! -d /usr/share/wallpapers/Path ] \
 	    || [ ! -f /usr/share/backgrounds/free_by_Peter_Nerlich.jpg ] || [ ! -d /usr/share/doc/opencv-doc/examples/data ] \
 	    || ! command -v fluidsynth >/dev/null || ! command -v espeak-ng >/dev/null \
-	    || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then \
+	    || [ ! -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] \
+	    || [ -z "$$(ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null)" ] || ! command -v docker-compose >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	  else echo "need: apt-get install $(APT_PACKAGES) (as root)"; exit 1; fi; \
 	fi

@@ -10,14 +10,16 @@ from pathlib import Path
 from app.settings import get_settings
 
 
-def _serve(_args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
-    _migrate(_args)
+    _migrate(args)
+    # Several processes share nothing in memory that must agree: sessions, login throttling,
+    # rate limits, jobs and annotations live in the database (docs/architecture.md).
     uvicorn.run(
         "app.main:create_app", factory=True, host=settings.host, port=settings.port,
-        access_log=settings.access_log, log_level="info",
+        access_log=settings.access_log, log_level="info", workers=args.workers,
     )
     return 0
 
@@ -32,9 +34,11 @@ def _worker(_args: argparse.Namespace) -> int:
 def _migrate(_args: argparse.Namespace) -> int:
     from app.db.engine import make_engine
     from app.db.migrate import upgrade_to_head
+    from app.db.process_lock import exclusive_startup
 
     engine = make_engine(get_settings().resolved_database_url)
-    upgrade_to_head(engine)
+    with exclusive_startup(engine):  # replicas may run `marginalia migrate` at once
+        upgrade_to_head(engine)
     engine.dispose()
     return 0
 
@@ -132,6 +136,32 @@ def _figures(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from app.services.backup import BackupError, backup
+
+    settings = get_settings()
+    try:
+        report = backup(settings.resolved_database_url, settings.data_dir, Path(args.dest))
+    except BackupError as problem:
+        print(f"backup failed: {problem}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.services.backup import BackupError, restore
+
+    settings = get_settings()
+    try:
+        report = restore(settings.resolved_database_url, settings.data_dir, Path(args.src), replace=args.replace)
+    except BackupError as problem:
+        print(f"restore failed: {problem}", file=sys.stderr)
+        return 1
+    print(f"restored {report.summary()}")
+    return 0
+
+
 def _demo_command(args: argparse.Namespace) -> int:
     """`marginalia train|evaluate DEMO [options]`: the demo's own command, found through its spec
     (the options after the demo's name are its own: `marginalia train DEMO --help` lists them)."""
@@ -154,10 +184,20 @@ def _demo_command(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="marginalia", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("serve", help="start the web app").set_defaults(run=_serve)
+    serve = commands.add_parser("serve", help="start the web app")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="web processes sharing the port (default 1); state is shared through the database")
+    serve.set_defaults(run=_serve)
     commands.add_parser("worker", help="start a Celery worker for demo jobs").set_defaults(run=_worker)
     commands.add_parser("migrate", help="bring the database schema up to date").set_defaults(run=_migrate)
     commands.add_parser("reindex", help="re-read the content folder").set_defaults(run=_reindex)
+    saving = commands.add_parser("backup", help="copy the database and its files into DEST, online")
+    saving.add_argument("dest", metavar="DEST", help="a new or empty folder")
+    saving.set_defaults(run=_backup)
+    loading = commands.add_parser("restore", help="bring back a backup folder (SQLite: stop the app first)")
+    loading.add_argument("src", metavar="SRC")
+    loading.add_argument("--replace", action="store_true", help="overwrite a database that holds accounts or notes")
+    loading.set_defaults(run=_restore)
     check = commands.add_parser("check-content", help="render every *.md under DIR, list failures")
     check.add_argument("dir", metavar="DIR")
     check.set_defaults(run=_check_content)

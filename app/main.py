@@ -16,6 +16,7 @@ from app import routes
 from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
+from app.db.process_lock import exclusive_startup
 from app.deps import RESOLVE_VIEWER
 from app.errors import register_error_handlers
 from app.http_hardening import add_hardening
@@ -42,8 +43,9 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        upgrade_to_head(engine)
-        refresh_content(app)
+        with exclusive_startup(engine):  # several processes may start at once
+            upgrade_to_head(engine)
+            refresh_content(app)
         sweeper = None
         if app.state.job_pool is not None:
             app.state.job_pool.start()

@@ -1,7 +1,14 @@
-"""Shared fixtures: each test gets its own data folder, SQLite file and app."""
+"""Shared fixtures: each test gets its own data folder, database and app.
+
+The database-touching tests (everything under tests/app, and the W3C conformance harness) run
+twice: on a SQLite file and on a fresh PostgreSQL database (a real server the session starts,
+tests/postgres_server.py). `MARGINALIA_TEST_DATABASES=sqlite` (or `postgresql`) narrows a local
+run to one; `make test` and CI run both.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,24 +21,60 @@ from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.main import create_app
 from app.settings import Settings
+from tests.postgres_server import DatabaseFactory, postgres_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 FIXTURE_PAPERS = Path(__file__).parent / "fixtures" / "papers"
 
 
-def make_settings(tmp_path: Path, papers: Path) -> Settings:
+DATABASES = tuple(os.environ.get("MARGINALIA_TEST_DATABASES", "sqlite,postgresql").split(","))
+_ON_BOTH_DATABASES = ("tests/app/", "tests/test_w3c_conformance_harness.py")
+# A demo's own API tests exercise its network; what they ask of the database (the jobs table)
+# is the same for every demo and runs on both databases in tests/app/routes/test_api_demos.py.
+_DEMO_API_TESTS = tuple(f"tests/app/routes/test_api_{demo}.py"
+                        for demo in ("colorization", "gan", "face_heatmap", "style_transfer", "lrp", "wavenet"))
+
+
+def make_settings(tmp_path: Path, papers: Path, database_url: str | None = None) -> Settings:
     content = tmp_path / "content"
     shutil.copytree(papers, content / "papers")
     # No model warm-up: each test's app would otherwise load every demo's network in a thread
     # that outlives the test (the browser site and the preload test turn it back on).
-    return Settings(content_dir=content, data_dir=tmp_path / "data", preload_models=False)
+    return Settings(content_dir=content, data_dir=tmp_path / "data", preload_models=False,
+                    database_url=database_url)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    path = Path(metafunc.definition.fspath).relative_to(ROOT).as_posix()
+    if "database" in metafunc.fixturenames and path.startswith(_ON_BOTH_DATABASES) and path not in _DEMO_API_TESTS:
+        metafunc.parametrize("database", DATABASES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[DatabaseFactory]:
+    """One PostgreSQL server for the session, started on first use."""
+    with postgres_server() as server:
+        yield DatabaseFactory(server)
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str | None]:
+    """The test's database URL: None (a SQLite file in its data folder) or a fresh PostgreSQL
+    database, dropped after the test."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield None
+        return
+    factory: DatabaseFactory = request.getfixturevalue("postgres")
+    url, name = factory.new_database()
+    yield url
+    factory.drop(name)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database: str | None) -> Settings:
     """A small, known library (tests/fixtures/papers) in a temporary folder."""
-    return make_settings(tmp_path, FIXTURE_PAPERS)
+    return make_settings(tmp_path, FIXTURE_PAPERS, database)
 
 
 @pytest.fixture

@@ -74,6 +74,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
         "MARGINALIA_CONTENT_DIR": str(settings.content_dir),
         "MARGINALIA_DEMO_SPECS": settings.demo_specs,
         "MARGINALIA_CELERY_VISIBILITY_TIMEOUT": str(settings.celery_visibility_timeout),
+        **({"MARGINALIA_DATABASE_URL": settings.database_url} if settings.database_url else {}),
         **({"MARGINALIA_WORKER_METRICS_PORT": str(settings.worker_metrics_port)}
            if settings.worker_metrics_port else {}),
     }

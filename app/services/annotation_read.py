@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, false, func, or_, select, text
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.db.models import Annotation, Paper, Tag, User, annotation_tags
 from app.db.values import Visibility
+from app.services.fulltext import fulltext, query_words
 from app.services.paging import Page
-from app.services.search import build_match_query
 
 
 def visible_to(viewer: User | None) -> ColumnElement[bool]:
@@ -156,17 +156,10 @@ def _conditions(session: Session, viewer: User | None, filters: AnnotationFilter
 
 def matching_annotation_ids(session: Session, query: str) -> list[str]:
     """Ids whose comment, quote or tags match; callers still apply `visible_to`."""
-    match = build_match_query(query)
-    if match is None:
+    words = query_words(query)
+    if not words:
         return []
-    if session.get_bind().dialect.name != "sqlite":
-        like = f"%{query.strip()}%"
-        return list(session.scalars(select(Annotation.id).where(
-            or_(Annotation.body_markdown.ilike(like), Annotation.quote_exact.ilike(like)))))
-    rows = session.execute(
-        text("SELECT annotation_id FROM annotation_search WHERE annotation_search MATCH :q"), {"q": match}
-    )
-    return [row[0] for row in rows]
+    return [annotation_id for annotation_id, _ in fulltext(session).annotation_matches(session, words, limit=None)]
 
 
 def replies_count(session: Session, viewer: User | None, annotation_ids: list[str]) -> dict[str, int]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Annotation, User
 from app.services.annotation_read import visible_to
+from app.services.fulltext import fulltext, query_words
 from app.services.paging import Page
-from app.services.search import MARK_CLOSE, MARK_OPEN, build_match_query, highlight
+from app.services.search import highlight
 
 _CANDIDATES = 1000  # best-ranked matches considered before the visibility filter
 
@@ -23,16 +24,10 @@ class AnnotationHit:
 
 def search_annotations(session: Session, viewer: User | None, query: str, *, page: int = 1,
                        per_page: int = 20) -> Page[AnnotationHit]:
-    match = build_match_query(query)
-    if match is None or session.get_bind().dialect.name != "sqlite":
+    words = query_words(query)
+    if not words:
         return Page([], 0, page, per_page)
-    ranked = session.execute(
-        text(
-            "SELECT annotation_id, snippet(annotation_search, -1, :open, :close, '…', 20) "
-            "FROM annotation_search WHERE annotation_search MATCH :q ORDER BY rank LIMIT :limit"
-        ),
-        {"q": match, "open": MARK_OPEN, "close": MARK_CLOSE, "limit": _CANDIDATES},
-    ).all()
+    ranked = fulltext(session).annotation_matches(session, words, limit=_CANDIDATES)
     snippets = dict(ranked)
     # Visibility is decided by the one rule in annotation_read, never in this SQL.
     visible = {a.id: a for a in session.scalars(

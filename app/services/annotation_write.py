@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, or_, select, text, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -16,6 +16,7 @@ from app.db.values import Visibility
 from app.markdown import render_comment
 from app.schemas.annotations import AnnotationDraft, InvalidAnnotation, paper_slug_from
 from app.services.annotation_read import AnnotationRow, get_visible
+from app.services.fulltext import fulltext
 
 # Statements built once: building them per call costs more than running them.
 _INSERT_ANNOTATION = insert(Annotation.__table__)
@@ -29,8 +30,6 @@ _MOVE_PAPER_UP = update(Paper.__table__).where(
 _PAPER_TO_ANNOTATE = select(_papers.id, _papers.slug, _papers.content_hash, _papers.last_annotated_at).where(
     _papers.slug == bindparam("slug"), _papers.removed_at.is_(None))
 _TAG_NAMED = select(Tag).where(Tag.name == bindparam("name"))
-_INDEX = text("INSERT INTO annotation_search (annotation_id, body, quote, tags) VALUES (:id, :body, :quote, :tags)")
-_UNINDEX = text("DELETE FROM annotation_search WHERE annotation_id = :id")
 
 
 class AnnotationNotFound(LookupError):
@@ -239,16 +238,10 @@ def _touch_paper(session: Session, annotation: Annotation) -> None:
 
 
 def _index(session: Session, annotation: Annotation | CreatedAnnotation, *, fresh: bool = False) -> None:
-    if session.get_bind().dialect.name != "sqlite":
-        return
-    if not fresh:
-        _unindex(session, annotation.id)
-    session.connection().execute(_INDEX, {
-        "id": annotation.id, "body": annotation.body_markdown, "quote": annotation.quote_exact or "",
-        "tags": " ".join(annotation.tag_names),
-    })
+    fulltext(session).index_annotation(
+        session, annotation.id, body=annotation.body_markdown, quote=annotation.quote_exact or "",
+        tags=" ".join(annotation.tag_names), fresh=fresh)
 
 
 def _unindex(session: Session, annotation_id: str) -> None:
-    if session.get_bind().dialect.name == "sqlite":
-        session.connection().execute(_UNINDEX, {"id": annotation_id})
+    fulltext(session).remove_annotation(session, annotation_id)

@@ -55,7 +55,10 @@ def enqueue(session: Session, *, job_id: str, demo: str, params: dict, inputs: d
 
 
 def claim_next_job(session: Session) -> Job | None:
-    oldest = select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at).limit(1).scalar_subquery()
+    # SKIP LOCKED: on PostgreSQL, processes claiming at once each take a different job instead
+    # of queueing behind one row lock and then finding it taken; SQLite (one writer) omits it.
+    oldest = (select(Job.id).where(Job.status == JobStatus.QUEUED).order_by(Job.created_at).limit(1)
+              .with_for_update(skip_locked=True).scalar_subquery())
     claimed = session.scalar(
         update(Job).where(Job.id == oldest, Job.status == JobStatus.QUEUED)
         .values(status=JobStatus.RUNNING, started_at=utcnow(), attempts=Job.attempts + 1, progress=0.0)

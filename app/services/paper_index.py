@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
@@ -14,6 +14,7 @@ from app.markdown import render_markdown
 from app.markdown.render import Section
 from app.services.annotation_anchoring import reanchor_paper
 from app.services.content_source import ContentError, PaperSource, iter_summary_files, load_paper
+from app.services.fulltext import SectionRow, fulltext
 
 _GIST_WORDS = 30
 
@@ -93,9 +94,7 @@ def _store(session: Session, paper: Paper, source: PaperSource) -> Paper:
 def _withdraw(session: Session, paper: Paper) -> None:
     """The file is gone: the paper leaves the library and the search index, but its row
     stays, because annotations point at it and no one's notes may vanish with a file."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("DELETE FROM paper_search WHERE rowid = :id"), {"id": paper.id})
-        session.execute(text("DELETE FROM paper_section_search WHERE paper_id = :id"), {"id": paper.id})
+    fulltext(session).remove_paper(session, paper.id)
     paper.removed_at = utcnow()
     paper.tags = []
 
@@ -110,29 +109,9 @@ def _tag(session: Session, name: str) -> Tag:
 
 
 def _index_for_search(session: Session, paper: Paper, sections: tuple[Section, ...]) -> None:
-    if session.get_bind().dialect.name != "sqlite":
-        return  # other databases search the papers table directly (app.services.search)
-    session.execute(text("DELETE FROM paper_section_search WHERE paper_id = :id"), {"id": paper.id})
-    if sections:
-        session.execute(
-            text("INSERT INTO paper_section_search (paper_id, anchor, heading, body) "
-                 "VALUES (:id, :anchor, :heading, :body)"),
-            [{"id": paper.id, "anchor": section.anchor, "heading": section.heading, "body": section.text}
-             for section in sections],
-        )
-    session.execute(text("DELETE FROM paper_search WHERE rowid = :id"), {"id": paper.id})
-    session.execute(
-        text(
-            "INSERT INTO paper_search (rowid, title, authors, tags, body) "
-            "VALUES (:id, :title, :authors, :tags, :body)"
-        ),
-        {
-            "id": paper.id,
-            "title": paper.title,
-            "authors": ", ".join(paper.authors),
-            "tags": " ".join(paper.tag_names),
-            "body": paper.text,
-        },
+    fulltext(session).index_paper(
+        session, paper.id, title=paper.title, authors=", ".join(paper.authors), tags=" ".join(paper.tag_names),
+        body=paper.text, sections=[SectionRow(s.anchor, s.heading, s.text) for s in sections],
     )
 
 
