@@ -6,6 +6,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from time import perf_counter
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from app.deps import RESOLVE_VIEWER
 from app.errors import register_error_handlers
 from app.http_hardening import add_hardening
 from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
+from app.routes.api_docs import openapi_document
 from app.services.job_dispatch import JobDispatcher
 from app.services.job_queue import expire_jobs
 from app.services.paper_catalog import PaperCatalog
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
     register_error_handlers(app)
     for router in routes.API_ROUTERS:
         app.include_router(router)
+    app.openapi = partial(openapi_document, app)
     for router in routes.PAGE_ROUTERS:
         app.include_router(router, dependencies=[RESOLVE_VIEWER])
     return app

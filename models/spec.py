@@ -129,6 +129,9 @@ class DemoSpec:
     # checked with the uploads, before anything is stored.
     one_of: tuple[str, ...] = ()
     working_size: int = 512  # longest side uploaded images are brought down to
+    # shortest side an uploaded image may have once brought down (a network whose padding needs
+    # a few pixels after its downsampling refuses smaller ones with a 422, not a crash)
+    min_image_side: int = 1
     max_audio_seconds: float = 30.0
     audio_rates: tuple[int, int] = (8000, 48000)
     output: str = "application/json"  # media type of the result

@@ -4,6 +4,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from app.deps import UserDep
+from app.schemas.problems import problems
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -15,6 +16,6 @@ class MeOut(BaseModel):
 
 
 @router.get("/me", response_model=MeOut, summary="The account this request is signed in as",
-            responses={401: {"description": "No, a wrong, or a revoked token"}})
+            responses=problems(401))
 def me(user: UserDep) -> MeOut:
     return MeOut(name=user.name, role=user.role, url=f"/users/{user.name}")

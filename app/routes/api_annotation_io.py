@@ -12,12 +12,21 @@ from sqlalchemy.orm import Session
 from app.db.models import Annotation, User
 from app.deps import CSRF, LIMIT_IMPORT_SIZE, MAX_IMPORT_BYTES, ImportDocumentDep, SessionDep, UserDep, base_url
 from app.presenters.annotation_export import render_export
+from app.schemas.problems import problems
 from app.services.annotation_import import InvalidImport, import_annotations
 from app.services.annotation_read import AnnotationFilters, list_visible
 
-router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"])
+router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(422))
 
-@router.get("/export", summary="Download your annotations: W3C JSON-LD, CSV or Markdown")
+_EXPORTED = {200: {"description": "The file, by `format`", "content": {
+    "application/ld+json": {"schema": {"type": "object"}},
+    "text/csv": {"schema": {"type": "string"}},
+    "text/markdown": {"schema": {"type": "string"}},
+}}}
+
+
+@router.get("/export", summary="Download your annotations: W3C JSON-LD, CSV or Markdown",
+            responses={**_EXPORTED, **problems(401)})
 def export(request: Request, session: SessionDep, user: UserDep,
            fmt: Annotated[Literal["jsonld", "csv", "markdown"], Query(alias="format")] = "jsonld",
            paper: Annotated[str | None, Query(max_length=200, description="only this paper (slug)")] = None,
@@ -50,6 +59,7 @@ _IMPORT_BODY = {"requestBody": {"required": True, "content": {
 
 
 @router.post("/import", dependencies=[LIMIT_IMPORT_SIZE, CSRF], openapi_extra=_IMPORT_BODY,
+             responses=problems(400, 401, 403, 413),
              summary="Import annotations: W3C JSON-LD (our export too) or Hypothesis JSON",
              description=f"At most {MAX_IMPORT_BYTES // (1024 * 1024)} MB. Returns `created` (new ids), "
                          "`duplicates` (original ids imported before) and `unmatched` (`id`, `reason`).")

@@ -25,6 +25,7 @@ from app.presenters.annotation_jsonld import (
 )
 from app.schemas.annotations import AnnotationIn, AnnotationPatch, InvalidAnnotation, draft_from, parse_bodies
 from app.schemas.common import PageNumber
+from app.schemas.problems import jsonld_content, problems
 from app.services.annotation_read import AnnotationFilters, get_visible, list_visible_rows
 from app.services.annotation_write import (
     AnnotationNotFound,
@@ -36,9 +37,11 @@ from app.services.annotation_write import (
     update_annotation,
 )
 
-router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"])
+router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(422))
 _ALLOW = "GET, HEAD, OPTIONS, POST"  # the container (W3C Web Annotation Protocol §4)
 _ALLOW_ONE = "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
+_CHANGED = {200: jsonld_content("The annotation as changed"), **problems(400, 401, 403, 404, 412, 413)}
+_MODERATED = {200: jsonld_content("The annotation"), **problems(401, 403, 404)}
 
 
 def jsonld(document: dict, status: int = 200, headers: dict | None = None) -> Response:
@@ -70,7 +73,8 @@ def annotation_options(annotation_id: str) -> Response:
     return Response(status_code=204, headers={"Allow": _ALLOW_ONE})
 
 
-@router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)")
+@router.post("/", status_code=201, dependencies=[CSRF], summary="Create an annotation (W3C JSON-LD)",
+             responses={201: jsonld_content("The annotation as stored"), **problems(400, 401, 403, 413)})
 async def create(payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep) -> Response:
     try:
         annotation = create_annotation(session, user, draft_from(payload))
@@ -80,7 +84,8 @@ async def create(payload: AnnotationIn, request: Request, session: SessionDep, u
     return jsonld(document, 201, {"Location": document["id"], "ETag": etag(annotation)})
 
 
-@router.get("/", summary="Annotations you may see, newest first (AnnotationCollection)")
+@router.get("/", summary="Annotations you may see, newest first (AnnotationCollection)",
+            responses={200: jsonld_content("An AnnotationCollection, or one AnnotationPage with ?page=")})
 def collection(
     request: Request, session: SessionDep, viewer: ViewerDep,
     paper: str | None = None, tag: str | None = None, user: str | None = None,
@@ -102,7 +107,9 @@ def collection(
     return jsonld(present(found, base_url(request), page_url), headers={"Allow": _ALLOW})
 
 
-@router.get("/{annotation_id}", summary="One annotation")
+@router.get("/{annotation_id}", summary="One annotation",
+            responses={200: jsonld_content("The annotation"), 304: {"description": "Unchanged since If-None-Match"},
+                       **problems(404)})
 def item(annotation_id: str, request: Request, session: SessionDep, viewer: ViewerDep,
          if_none_match: Annotated[str | None, Header()] = None) -> Response:
     annotation = get_visible(session, annotation_id, viewer)
@@ -128,7 +135,8 @@ def _write(request: Request, change) -> Response:  # a callable doing the write
     return jsonld(present_annotation(annotation, base_url(request)), headers={"ETag": etag(annotation)})
 
 
-@router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility")
+@router.put("/{annotation_id}", dependencies=[CSRF], summary="Replace an annotation's bodies and visibility",
+            responses=_CHANGED)
 async def replace(annotation_id: str, payload: AnnotationIn, request: Request, session: SessionDep, user: UserDep,
             if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():
@@ -138,7 +146,7 @@ async def replace(annotation_id: str, payload: AnnotationIn, request: Request, s
     return _write(request, change)
 
 
-@router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility")
+@router.patch("/{annotation_id}", dependencies=[CSRF], summary="Change bodies or visibility", responses=_CHANGED)
 async def patch(annotation_id: str, payload: AnnotationPatch, request: Request, session: SessionDep, user: UserDep,
           if_match: Annotated[str | None, Header()] = None) -> Response:
     def change():
@@ -150,7 +158,8 @@ async def patch(annotation_id: str, payload: AnnotationPatch, request: Request, 
     return _write(request, change)
 
 
-@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF], summary="Delete an annotation")
+@router.delete("/{annotation_id}", status_code=204, dependencies=[CSRF], summary="Delete an annotation",
+               responses=problems(401, 403, 404))
 async def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Response:
     try:
         delete_annotation(session, user, annotation_id)
@@ -161,11 +170,13 @@ async def delete(annotation_id: str, session: SessionDep, user: UserDep) -> Resp
     return Response(status_code=204)
 
 
-@router.post("/{annotation_id}/hide", dependencies=[CSRF], summary="Admins: hide an annotation")
+@router.post("/{annotation_id}/hide", dependencies=[CSRF], summary="Admins: hide an annotation",
+             responses=_MODERATED)
 async def hide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, True))
 
 
-@router.post("/{annotation_id}/unhide", dependencies=[CSRF], summary="Admins: show a hidden annotation again")
+@router.post("/{annotation_id}/unhide", dependencies=[CSRF], summary="Admins: show a hidden annotation again",
+             responses=_MODERATED)
 async def unhide(annotation_id: str, request: Request, session: SessionDep, user: UserDep) -> Response:
     return _write(request, lambda: set_hidden(session, user, annotation_id, False))

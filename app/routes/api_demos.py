@@ -25,16 +25,23 @@ from app.deps import (
     base_url,
 )
 from app.schemas.jobs import JobOut
+from app.schemas.problems import Problem, problems
 from app.services import job_queue
 from app.services.demo_jobs import result_files, submit_demo
 from app.services.model_cards import model_card
 from models.spec import DemoSpec
 
-router = APIRouter(prefix="/api/v1", tags=["demos"])
+router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(422))
 
 
 @router.post("/demos/{demo}", status_code=202, dependencies=[CSRF_WHEN_SIGNED_IN],
-             summary="Run a demo: 202 with the job, or the result with ?wait=")
+             summary="Run a demo: 202 with the job, or the result with ?wait=",
+             responses={202: {"model": JobOut, "description": "Queued (or still running after ?wait=)"},
+                        200: {"description": "With ?wait=: the finished result (JSON, or the result file)",
+                              "content": {"application/json": {"schema": {"type": "object"}},
+                                          "*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                        500: {"model": Problem, "description": "With ?wait=: the job failed (detail says why)"},
+                        **problems(400, 403, 404, 413, 415, 429, 503)})
 async def submit(spec: DemoDep, submission: SubmissionDep, request: Request, session: SessionDep,
                  settings: SettingsDep, viewer: ViewerDep, dispatcher: DispatcherDep, client: ClientDep,
                  wait: Annotated[float, Query(ge=0, le=60, description="seconds to wait for the result")] = 0):
@@ -76,7 +83,8 @@ def _result(request: Request, spec: DemoSpec, job: Job) -> Response:
     return JSONResponse(_job_json(request, job))
 
 
-@router.get("/demos/{demo}/card", summary="A demo's model card: how it was trained and what it measured")
+@router.get("/demos/{demo}/card", summary="A demo's model card: how it was trained and what it measured",
+            responses=problems(404))
 def demo_card(spec: DemoDep) -> dict:
     card = model_card(spec)
     if card is None:
@@ -84,12 +92,16 @@ def demo_card(spec: DemoDep) -> dict:
     return card
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error")
+@router.get("/jobs/{job_id}", response_model=JobOut, summary="A job's status, progress, result links, error",
+            responses=problems(404))
 def job_status(job: OwnedJobDep, request: Request, settings: SettingsDep) -> JobOut:
     return JobOut.of(job, base_url(request), result_files(job, settings.data_dir))
 
 
-@router.get("/jobs/{job_id}/files/{name}", summary="One result file of a job (while it runs: what it wrote so far)")
+@router.get("/jobs/{job_id}/files/{name}", summary="One result file of a job (while it runs: what it wrote so far)",
+            responses={200: {"description": "The file, with its media type",
+                             "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}}},
+                       **problems(404)})
 def job_file(job: OwnedJobDep, name: str, settings: SettingsDep) -> Response:
     if name not in result_files(job, settings.data_dir):  # only names found in the job's folder: no path tricks
         raise HTTPException(404, f"no file {name!r} for job {job.id!r}")

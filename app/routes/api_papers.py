@@ -7,10 +7,11 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from app.deps import CatalogDep, SessionDep, ViewerDep, base_url
 from app.schemas.common import PageNumber, PerPage, YearFilter
 from app.schemas.papers import PaperDetailOut, PaperListOut, RelatedOut, TagOut
+from app.schemas.problems import problems
 from app.services.paper_read import PaperSort, get_paper, list_papers, list_tags
 from app.services.tag_read import suggest_tags
 
-router = APIRouter(prefix="/api/v1", tags=["papers"])
+router = APIRouter(prefix="/api/v1", tags=["papers"], responses=problems(422))
 
 
 @router.get("/papers", response_model=PaperListOut, summary="List papers, filtered and paged")
@@ -32,7 +33,7 @@ def papers(
     "/papers/{slug}",
     response_model=PaperDetailOut,
     summary="One paper: metadata, rendered HTML and markdown source",
-    responses={404: {"description": "No paper has this slug"}},
+    responses=problems(404),
 )
 def paper(slug: str, session: SessionDep) -> PaperDetailOut:
     found = get_paper(session, slug)
@@ -45,7 +46,7 @@ def paper(slug: str, session: SessionDep) -> PaperDetailOut:
     "/papers/{slug}/related",
     response_model=list[RelatedOut],
     summary="The closest other summaries, best first (words of the summaries and shared tags)",
-    responses={404: {"description": "No paper has this slug"}},
+    responses=problems(404),
 )
 def related(slug: str, request: Request, catalog: CatalogDep) -> list[RelatedOut]:
     if catalog.get(slug) is None:

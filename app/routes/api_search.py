@@ -7,10 +7,11 @@ from fastapi import APIRouter, Query, Request
 from app.deps import SessionDep, ViewerDep, base_url
 from app.schemas.common import PageNumber, PerPage
 from app.schemas.papers import AnnotationHitOut, AnnotationResultsOut, SearchOut, SearchResultOut
+from app.schemas.problems import problems
 from app.services.annotation_search import search_annotations
 from app.services.search import search_papers
 
-router = APIRouter(prefix="/api/v1", tags=["search"])
+router = APIRouter(prefix="/api/v1", tags=["search"], responses=problems(422))
 
 
 @router.get("/search", response_model=SearchOut,

@@ -5,11 +5,12 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from app.deps import CSRF, READER_COOKIE, ClientDep, DemoDep, Reader, ReaderDep, SessionDep, SettingsDep, TemplatesDep
+from app.schemas.problems import problems
 from app.services import turing_test
 from app.services.turing_test import PairSet
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1/demos", tags=["demos"])
+api_router = APIRouter(prefix="/api/v1/demos", tags=["demos"], responses=problems(404, 422))
 
 YEAR = 365 * 24 * 3600
 
@@ -62,7 +63,7 @@ def round_image(spec: DemoDep, session: SessionDep, reader: ReaderDep, number: i
                         headers={"Cache-Control": "private, no-store"})
 
 
-@api_router.get("/{demo}/turing")
+@api_router.get("/{demo}/turing", summary="The Turing test's tally: how often readers took the model's picture as real")
 def turing_tally(spec: DemoDep, session: SessionDep) -> dict:
     """Every reader's answers for the current model: how often the model's picture was taken
     for the real one, overall and per photo, with 95% Wilson intervals, beside the paper's rate."""

@@ -1,9 +1,10 @@
-"""Shared query-parameter types."""
+"""Shared query-parameter and output types."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 
 def blank_is_none(value: object) -> object:
@@ -16,3 +17,12 @@ PerPage = Annotated[int, Query(ge=1, le=100, description="Items per page")]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 YearFilter = Annotated[Year | None, BeforeValidator(blank_is_none), Query(description="Publication year")]
 
+
+
+def _in_utc(value: datetime) -> datetime:
+    # The database stores UTC without a zone (app.clock.utcnow); an answer names it, so a
+    # client reads an RFC 3339 instant ("...Z"), as the OpenAPI `date-time` format promises.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+UtcDateTime = Annotated[datetime, AfterValidator(_in_utc)]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import BaseModel
 
 from app.db.models import Job
+from app.schemas.common import UtcDateTime
 
 
 class JobOut(BaseModel):
@@ -18,9 +17,9 @@ class JobOut(BaseModel):
     result: dict | None
     files: dict[str, str]  # result file name -> URL (while running: the files written so far)
     error: str | None
-    created: datetime
-    started: datetime | None
-    finished: datetime | None
+    created: UtcDateTime
+    started: UtcDateTime | None
+    finished: UtcDateTime | None
 
     @classmethod
     def of(cls, job: Job, base: str, files: list[str] | None = None) -> JobOut:

@@ -63,7 +63,8 @@ def check_submission(spec: DemoSpec, submission: Submission) -> Submission:
     uploads = dict(submission.uploads)
     try:
         for name in set(uploads) & set(spec.uploads_of("image")):
-            uploads[name] = normalize_image(uploads[name], field=name, max_side=spec.working_size)
+            uploads[name] = normalize_image(uploads[name], field=name, max_side=spec.working_size,
+                                            min_side=spec.min_image_side)
         for name in set(uploads) & set(spec.uploads_of("audio")):
             uploads[name] = check_audio(uploads[name], field=name, max_seconds=spec.max_audio_seconds,
                                         rates=spec.audio_rates)

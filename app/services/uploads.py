@@ -25,7 +25,7 @@ class BadUpload(ValueError):
         self.status = status
 
 
-def normalize_image(data: bytes, *, field: str, max_side: int) -> bytes:
+def normalize_image(data: bytes, *, field: str, max_side: int, min_side: int = 1) -> bytes:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -49,6 +49,9 @@ def normalize_image(data: bytes, *, field: str, max_side: int) -> bytes:
         raise BadUpload(f"{field}: the image is damaged ({exc})") from None
     image = ImageOps.exif_transpose(image).convert("RGB")  # phones store rotation in EXIF
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    if min(image.size) < min_side:  # checked after scaling: a long thin strip shrinks below it
+        raise BadUpload(f"{field}: the picture is {image.width}x{image.height} pixels once scaled to at most "
+                        f"{max_side}; this demo needs at least {min_side} on each side")
     output = io.BytesIO()
     image.save(output, format="PNG", compress_level=1)  # stored for minutes: speed over size
     return output.getvalue()

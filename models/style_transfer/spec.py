@@ -60,6 +60,9 @@ SPEC = DemoSpec(
     check_params="models.style_transfer.params:read_params",
     check_uploads="models.style_transfer.params:check_uploads",
     working_size=1024,
+    # the transformer net halves the picture twice, then reflection-pads: below 16 pixels a side
+    # there is nothing left to pad (torch refuses), and nothing to see either
+    min_image_side=16,
     output="image/png",
     result_file="stylised.png",
     weights=tuple(

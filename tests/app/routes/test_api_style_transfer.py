@@ -113,3 +113,11 @@ def test_repainting_needs_a_photo_and_a_photo_must_be_an_image(client, settings)
     assert client.post(API, data={"style": STYLE_NAMES[0]}).status_code == 422
     not_an_image = client.post(API, files={"content": ("c.txt", b"hello", "text/plain")})
     assert not_an_image.status_code in (415, 422) and _no_jobs(settings)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (12, 300)])
+def test_a_picture_too_small_for_the_network_is_a_422_not_a_crash(client, settings, size) -> None:
+    # Found by schemathesis: a 1x1 PNG reached the network, whose reflection padding refused it (500).
+    answer = client.post(f"{API}?wait=30", files={"content": ("c.jpg", _jpeg(*size), "image/jpeg")})
+    assert answer.status_code == 422 and "at least 16 on each side" in answer.json()["detail"]
+    assert _no_jobs(settings)

@@ -61,3 +61,12 @@ def test_audio_bounds() -> None:
         check_audio(wav(0.5, rate=4000), field="clip", max_seconds=2, rates=(8000, 48000))
     with pytest.raises(BadUpload, match="not an audio file"):
         check_audio(b"RIFF....nope", field="clip", max_seconds=2, rates=(8000, 48000))
+
+
+def test_a_picture_too_small_for_the_demo_is_refused_after_scaling() -> None:
+    assert Image.open(io.BytesIO(normalize_image(image_bytes((16, 16)), field="image", max_side=64, min_side=16)))
+    with pytest.raises(BadUpload, match="at least 16 on each side") as refused:
+        normalize_image(image_bytes((15, 40)), field="image", max_side=64, min_side=16)
+    assert refused.value.status == 422
+    with pytest.raises(BadUpload, match="2000x10"):  # a long thin strip shrinks below the minimum
+        normalize_image(image_bytes((2000, 10)), field="image", max_side=2000, min_side=16)
