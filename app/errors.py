@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -14,6 +16,7 @@ from app.deps import SignInRequired
 from app.services.demo_jobs import RefusedSubmission
 from app.services.turing_test import TuringRefused
 
+log = logging.getLogger("marginalia")
 EXCERPT = 80  # characters of a rejected input echoed back: enough to find it, never the whole body
 _JSON_PREFIXES = ("/api/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs")
 
@@ -82,6 +85,18 @@ async def _on_refused_submission(request: Request, exc: RefusedSubmission | Turi
     return response
 
 
+async def _on_database_unavailable(request: Request, exc: OperationalError) -> Response:
+    # A lost connection (PostgreSQL restarting) or a lock held past its timeout (SQLite): the
+    # request did not complete; the pool reconnects on the next one (pool_pre_ping).
+    log.warning("database unavailable for %s %s: %s", request.method, request.url.path, exc.orig)
+    message = "The database cannot be reached right now. Try again in a few seconds."
+    if wants_json(request):
+        return JSONResponse({"detail": message}, 503, headers={"Retry-After": "5"})
+    response = _page(request, 503, "Try again in a moment", message)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 async def _on_sign_in_required(_request: Request, exc: SignInRequired) -> Response:
     return RedirectResponse(exc.login_url, status_code=303)
 
@@ -92,3 +107,4 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RefusedSubmission, _on_refused_submission)
     app.add_exception_handler(TuringRefused, _on_refused_submission)
     app.add_exception_handler(SignInRequired, _on_sign_in_required)
+    app.add_exception_handler(OperationalError, _on_database_unavailable)

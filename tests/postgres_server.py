@@ -14,6 +14,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -37,8 +38,14 @@ def pg_bin(program: str) -> str:
     return found
 
 
-def _as_server_user(argv: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+def _as_server_user() -> dict:
+    """Popen arguments that run a program as `postgres` when the tests run as root (the signals
+    this module sends then reach the server itself, not a wrapper)."""
+    if os.geteuid() != 0:
+        return {}
+    postgres = pwd.getpwnam("postgres")
+    return {"user": postgres.pw_uid, "group": postgres.pw_gid, "extra_groups": [], "env": {
+        **os.environ, "HOME": postgres.pw_dir}}
 
 
 @dataclass
@@ -59,18 +66,17 @@ class PostgresServer:
         if not durable:
             options += ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off"]
         self.process = subprocess.Popen(
-            _as_server_user([pg_bin("postgres"), "-D", str(self.folder / "data"), *options]),
+            [pg_bin("postgres"), "-D", str(self.folder / "data"), *options], cwd=self.folder,
             stdout=open(self.folder / "server.log", "ab"), stderr=subprocess.STDOUT,  # noqa: SIM115
+            **_as_server_user(),
         )
         wait_until(self._accepts, 30, "PostgreSQL to accept connections")
 
-    def stop(self, *, hard: bool = False) -> None:
+    def stop(self) -> None:
+        """A fast shutdown (SIGINT): clients are disconnected, as in a restart under load."""
         if self.process is None:
             return
-        if hard:
-            self.process.kill()
-        else:
-            self.process.terminate()  # SIGTERM: PostgreSQL's smart shutdown
+        self.process.send_signal(signal.SIGINT)
         self.process.wait(30)
         self.process = None
 
@@ -100,9 +106,9 @@ def postgres_server(*, durable: bool = False) -> Iterator[PostgresServer]:
             postgres = pwd.getpwnam("postgres")
             os.chown(folder, postgres.pw_uid, postgres.pw_gid)
         subprocess.run(
-            _as_server_user([pg_bin("initdb"), "-D", str(folder / "data"), "-U", "postgres", "-A", "trust",
-                             "-E", "UTF8", "--locale", "C.UTF-8", "--no-sync"]),
-            check=True, capture_output=True,
+            [pg_bin("initdb"), "-D", str(folder / "data"), "-U", "postgres", "-A", "trust",
+             "-E", "UTF8", "--locale", "C.UTF-8", "--no-sync"],
+            check=True, capture_output=True, cwd=folder, **_as_server_user(),
         )
         server = PostgresServer(folder, free_port())
         server.start(durable=durable)

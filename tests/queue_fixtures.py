@@ -40,8 +40,9 @@ def wait_until(condition, timeout: float = 30.0, what: str = "a condition"):
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    port = free_port()
+def redis_server(folder: Path, port: int | None = None) -> Iterator[str]:
+    """A redis-server; `port` to bring one back where a stopped one listened."""
+    port = port or free_port()
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
          "--save", "", "--appendonly", "no"],

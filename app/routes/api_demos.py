@@ -31,7 +31,7 @@ from app.services.demo_jobs import result_files, submit_demo
 from app.services.model_cards import model_card
 from models.spec import DemoSpec
 
-router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(422))
+router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(422, 503))
 
 
 @router.post("/demos/{demo}", status_code=202, dependencies=[CSRF_WHEN_SIGNED_IN],
@@ -41,7 +41,7 @@ router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(422))
                               "content": {"application/json": {"schema": {"type": "object"}},
                                           "*/*": {"schema": {"type": "string", "format": "binary"}}}},
                         500: {"model": Problem, "description": "With ?wait=: the job failed (detail says why)"},
-                        **problems(400, 403, 404, 413, 415, 429, 503)})
+                        **problems(400, 403, 404, 413, 415, 429, 503, 507)})
 async def submit(spec: DemoDep, submission: SubmissionDep, request: Request, session: SessionDep,
                  settings: SettingsDep, viewer: ViewerDep, dispatcher: DispatcherDep, client: ClientDep,
                  wait: Annotated[float, Query(ge=0, le=60, description="seconds to wait for the result")] = 0):

@@ -58,8 +58,8 @@ def demo_operation(generic: dict[str, Any], spec: DemoSpec) -> dict[str, Any]:
     if not required_uploads:  # a demo that needs a file takes a form; the others JSON too
         content["application/json"] = {"schema": {"type": "object", "properties": values,
                                                   "additionalProperties": False}}
-    operation["requestBody"] = {"required": False, "content": content,
-                                "description": "The demo's inputs: numbers and choices have defaults; uploads marked required must be sent."}
+    operation["requestBody"] = {"required": False, "content": content, "description": (
+        "The demo's inputs: numbers and choices have defaults; uploads marked required must be sent.")}
     return operation
 
 

@@ -34,7 +34,8 @@ _WHY = {
     415: "An upload is not a format the demo reads",
     422: "The input does not fit the schema (the items name each problem) or the demo's inputs",
     429: "Too many requests: wait Retry-After seconds",
-    503: "The job queue cannot be reached; retry later",
+    503: "The database or the job queue cannot be reached: retry after Retry-After seconds",
+    507: "The server has no disk space left for the upload; nothing was stored",
 }
 
 

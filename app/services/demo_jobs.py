@@ -4,6 +4,7 @@ and find one the caller may see."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ class Submission:
 
     params: dict = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+
+
+DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the two ways a write finds no room
 
 
 class RefusedSubmission(Exception):
@@ -92,9 +96,16 @@ def _create_job(session: Session, *, spec: DemoSpec, checked: Submission, submit
     job_id = job_queue.new_job_id()
     folder = job_queue.job_folder(settings.data_dir, job_id)
     # Files first: a worker may claim the job the moment its row is queued.
-    for name, data in checked.uploads.items():
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"input-{name}").write_bytes(data)
+    try:
+        for name, data in checked.uploads.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"input-{name}").write_bytes(data)
+    except OSError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        if exc.errno not in DISK_FULL:
+            raise
+        raise RefusedSubmission(507, "the server has no room left to store the upload; nothing was queued, "
+                                     "try again later", 60) from None
     try:
         job = job_queue.enqueue(
             session, job_id=job_id, demo=spec.name, params=checked.params,

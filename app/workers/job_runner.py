@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.db.models import Job
 from app.services import job_queue
+from app.services.demo_jobs import DISK_FULL
 from models.loading import ModelCache
 from models.registry import UnknownDemo, find_demo
 from models.spec import DemoSpec, resolve_entry_point
@@ -53,7 +54,10 @@ def run_job(job: Job, *, demos: tuple[DemoSpec, ...], models: ModelCache,
         _fail(sessions, job, str(exc))
     except Exception as exc:  # any failure of a demo is this job's error, not the worker's
         log.exception("job %s (%s) failed", job.id, job.demo)
-        _fail(sessions, job, f"{exc.__class__.__name__}: {exc}")
+        if isinstance(exc, OSError) and exc.errno in DISK_FULL:
+            _fail(sessions, job, "the server ran out of disk space for this job's results; try again later")
+        else:
+            _fail(sessions, job, f"{exc.__class__.__name__}: {exc}")
 
 
 def _fail(sessions: sessionmaker[Session], job: Job, reason: str) -> None:

@@ -5,7 +5,7 @@ import signal
 import subprocess
 import sys
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -61,6 +61,30 @@ def test_redis_down_refuses_demos_with_503_while_reading_and_annotating_work(set
         assert client.get("/").status_code == 200 and client.get("/papers/wave-toy").status_code == 200
         headers = make_account_factory(client)("ada")
         assert client.post("/api/v1/annotations/", json=passage_annotation(), headers=headers).status_code == 201
+
+
+def test_redis_stopped_then_back_demos_503_meanwhile_and_recover_by_themselves(settings, make_account_factory,
+                                                                             tmp_path: Path) -> None:
+    port = free_port()
+    settings = settings.model_copy(update={"queue": "celery", "redis_url": f"redis://127.0.0.1:{port}/0",
+                                           "demo_specs": TINY_DEMOS})
+    with ExitStack() as running:  # the app and the worker outlive the first Redis
+        with redis_server(tmp_path, port):
+            client = running.enter_context(TestClient(create_app(settings)))
+            running.enter_context(celery_worker(settings, tmp_path / "worker.log"))
+            headers = make_account_factory(client)("ada")
+            assert client.post("/api/v1/demos/tiny?wait=30", json={"x": "1,0,0"}).json()["status"] == "done"
+        # Redis is gone: demos say so, reading and annotating carry on
+        refused = client.post("/api/v1/demos/tiny", json={"x": "1,0,0"})
+        assert refused.status_code == 503 and refused.headers["retry-after"]
+        assert client.get("/papers/wave-toy").status_code == 200
+        assert client.post("/api/v1/annotations/", json=passage_annotation(), headers=headers).status_code == 201
+        with redis_server(tmp_path, port):  # back on the same address: no restart of the app or worker
+            def runs() -> dict | None:
+                answer = client.post("/api/v1/demos/tiny?wait=30", json={"x": "1,0,0"})
+                return answer.json() if answer.status_code == 200 else None
+            done = wait_until(runs, 60, "demos to run again")
+    assert done["status"] == "done" and done["result"]["y"]
 
 
 @contextmanager
