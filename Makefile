@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench install weights system-packages check-content clean
+.PHONY: run test lint bench load install weights system-packages check-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ bench: install system-packages
 	$(PY) tests/bench/bench_style_transfer.py
 	$(PY) tests/bench/bench_wavenet.py
 	$(PY) tests/bench/bench_gan.py
+	$(PY) tests/bench/load_mixed.py
+
+# A mixed workload at 32 clients for 30 s, on SQLite (one web process) and on PostgreSQL
+# (three), then every acknowledged write looked up in the database (README, Operations).
+load: install system-packages
+	$(PY) tests/bench/load_mixed.py
 
 # `make train-DEMO` retrains a demo's model in the background through its spec's training
 # command (`marginalia train DEMO`); run it again after a stop and it resumes from its last

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
@@ -122,6 +123,33 @@ CSRF = Depends(verify_csrf)  # use as `dependencies=[CSRF]` on state-changing ro
 CSRF_WHEN_SIGNED_IN = Depends(verify_csrf_when_signed_in)
 
 
+async def refuse_unknown_query(request: Request) -> None:
+    """An API query parameter the route does not take is a 400, not silently ignored: a
+    misspelt filter (`?tags=` for `?tag=`) would otherwise answer with everything."""
+    route = request.scope.get("route")
+    if route is None or not request.query_params:
+        return
+    unknown = sorted(set(request.query_params) - _query_names(route))
+    if unknown:
+        takes = ", ".join(sorted(_query_names(route))) or "none"
+        raise HTTPException(400, f"unknown query parameter(s) {', '.join(unknown)[:200]}; this endpoint takes {takes}")
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    known = route.__dict__.get("_query_names")  # worked out once per route, kept on it
+    if known is None:
+        names, pending = set(), [route.dependant]
+        while pending:  # the route's own parameters and those of every dependency it uses
+            dependant = pending.pop()
+            names.update(param.alias for param in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        known = route.__dict__["_query_names"] = frozenset(names)
+    return known
+
+
+REFUSE_UNKNOWN_QUERY = Depends(refuse_unknown_query)
+
+
 class SignInRequired(Exception):
     """A page for signed-in readers asked for anonymously: app.errors redirects to /login."""
 
@@ -189,6 +217,10 @@ async def _submission(request: Request, settings: SettingsDep) -> Submission:
             elif name not in NOT_INPUTS:
                 submission.params[name] = value
     elif (await request.body()).strip():
+        media_type = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            raise HTTPException(415, f"a body of type {media_type or '(none)'} is not read: send the inputs as "
+                                     "JSON (application/json) or as a form (multipart/form-data)")
         try:
             submission.params = await request.json()
         except ValueError:

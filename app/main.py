@@ -18,7 +18,7 @@ from app.auth import CsrfCookieMiddleware
 from app.db.engine import make_engine, make_session_factory
 from app.db.migrate import upgrade_to_head
 from app.db.process_lock import exclusive_startup
-from app.deps import RESOLVE_VIEWER
+from app.deps import REFUSE_UNKNOWN_QUERY, RESOLVE_VIEWER
 from app.errors import register_error_handlers
 from app.http_hardening import add_hardening
 from app.metrics import PAPERS_INDEXED, REINDEX_SECONDS, MetricsMiddleware, record_model_load
@@ -83,8 +83,8 @@ def create_app(settings: Settings | None = None, *, demos: tuple[DemoSpec, ...] 
         if spec.page_dir:
             app.mount(f"/demo-assets/{spec.name}", StaticFiles(directory=spec.page_dir), name=f"demo-{spec.name}")
     register_error_handlers(app)
-    for router in routes.API_ROUTERS:
-        app.include_router(router)
+    for router in routes.API_ROUTERS:  # /api/v1 refuses query parameters a route does not take
+        app.include_router(router, dependencies=[REFUSE_UNKNOWN_QUERY] if router.prefix.startswith("/api/") else [])
     app.openapi = partial(openapi_document, app)
     for router in routes.PAGE_ROUTERS:
         app.include_router(router, dependencies=[RESOLVE_VIEWER])

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from app.deps import UserDep
 from app.schemas.problems import problems
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=problems(400))
 
 
 class MeOut(BaseModel):

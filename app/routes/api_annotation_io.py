@@ -16,7 +16,7 @@ from app.schemas.problems import problems
 from app.services.annotation_import import InvalidImport, import_annotations
 from app.services.annotation_read import AnnotationFilters, list_visible
 
-router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(422, 503))
+router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(400, 422, 503))
 
 _EXPORTED = {200: {"description": "The file, by `format`", "content": {
     "application/ld+json": {"schema": {"type": "object"}},

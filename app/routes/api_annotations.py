@@ -37,7 +37,7 @@ from app.services.annotation_write import (
     update_annotation,
 )
 
-router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(422, 503))
+router = APIRouter(prefix="/api/v1/annotations", tags=["annotations"], responses=problems(400, 422, 503))
 _ALLOW = "GET, HEAD, OPTIONS, POST"  # the container (W3C Web Annotation Protocol §4)
 _ALLOW_ONE = "GET, HEAD, OPTIONS, PUT, PATCH, DELETE"
 _CHANGED = {200: jsonld_content("The annotation as changed"), **problems(400, 401, 403, 404, 412, 413)}

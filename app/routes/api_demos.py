@@ -31,7 +31,7 @@ from app.services.demo_jobs import result_files, submit_demo
 from app.services.model_cards import model_card
 from models.spec import DemoSpec
 
-router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(422, 503))
+router = APIRouter(prefix="/api/v1", tags=["demos"], responses=problems(400, 422, 503))
 
 
 @router.post("/demos/{demo}", status_code=202, dependencies=[CSRF_WHEN_SIGNED_IN],

@@ -11,7 +11,7 @@ from app.schemas.problems import problems
 from app.services.paper_read import PaperSort, get_paper, list_papers, list_tags
 from app.services.tag_read import suggest_tags
 
-router = APIRouter(prefix="/api/v1", tags=["papers"], responses=problems(422, 503))
+router = APIRouter(prefix="/api/v1", tags=["papers"], responses=problems(400, 422, 503))
 
 
 @router.get("/papers", response_model=PaperListOut, summary="List papers, filtered and paged")

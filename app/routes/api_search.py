@@ -11,7 +11,7 @@ from app.schemas.problems import problems
 from app.services.annotation_search import search_annotations
 from app.services.search import search_papers
 
-router = APIRouter(prefix="/api/v1", tags=["search"], responses=problems(422, 503))
+router = APIRouter(prefix="/api/v1", tags=["search"], responses=problems(400, 422, 503))
 
 
 @router.get("/search", response_model=SearchOut,

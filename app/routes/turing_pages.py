@@ -10,7 +10,7 @@ from app.services import turing_test
 from app.services.turing_test import PairSet
 
 router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api/v1/demos", tags=["demos"], responses=problems(404, 422, 503))
+api_router = APIRouter(prefix="/api/v1/demos", tags=["demos"], responses=problems(400, 404, 422, 503))
 
 YEAR = 365 * 24 * 3600
 

@@ -25,7 +25,7 @@ class Problem(BaseModel):
 
 
 _WHY = {
-    400: "The input is well-formed but unusable (the sentence says why)",
+    400: "The input is well-formed but unusable, or a query parameter the route does not take",
     401: "No credentials, or a wrong or revoked token",
     403: "Not allowed: someone else's annotation, an admin-only action, or a missing CSRF token",
     404: "No such thing, or nothing the caller may see",

@@ -173,3 +173,31 @@ def test_bad_uploads_are_4xx_and_queue_nothing(client, name, upload, status) -> 
         from app.db.models import Job
 
         assert session.query(Job).count() == 0
+
+
+@pytest.mark.parametrize(("method", "path"), [
+    ("GET", "/api/v1/papers?tags=vision"),  # a misspelt filter would otherwise answer with every paper
+    ("GET", "/api/v1/annotations/?paper=wave-toy&visibilty=public"),
+    ("GET", "/api/v1/search?q=wave&limit=5"),
+    ("POST", f"{API}?visibility=public"),  # a write: refused before anything is stored
+])
+def test_unknown_query_parameters_are_a_400_naming_them(client, ada, method, path) -> None:
+    response = client.request(method, path, headers=ada, json=passage_annotation(comment="never stored"))
+    assert response.status_code == 400, response.text
+    assert "unknown query parameter" in response.json()["detail"] and "takes" in response.json()["detail"]
+    assert _stored(client, ada) == 0
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml", "image/png"])
+def test_wrong_content_types_are_refused_and_store_nothing(client, ada, content_type) -> None:
+    body = json.dumps(passage_annotation(comment="typed wrong")).encode()
+    token = {"Authorization": ada["Authorization"]}
+    note = client.post(API, content=body, headers={**token, "Content-Type": content_type})
+    assert note.status_code in (415, 422) and _stored(client, ada) == 0
+    demo = client.post("/api/v1/demos/colorization", content=b'{"temperature": 0.5}',
+                       headers={"Content-Type": content_type})
+    assert demo.status_code == 415 and content_type in demo.json()["detail"]
+    with client.app.state.sessions() as session:
+        from app.db.models import Job
+
+        assert session.query(Job).count() == 0
