@@ -35,8 +35,8 @@ def _marginalia(*args: str, env: dict[str, str], stdin: str | None = None) -> st
 
 
 @pytest.fixture
-def cluster(postgres, tmp_path: Path) -> Iterator[tuple[str, dict[str, str], str]]:
-    """(base URL, environment, database URL) of `marginalia serve --workers 3` on PostgreSQL."""
+def cluster(postgres, tmp_path: Path) -> Iterator[tuple[str, dict[str, str], str, int]]:
+    """(base URL, environment, database URL, pid) of `marginalia serve --workers 3` on PostgreSQL."""
     url, name = postgres.new_database()
     shutil.copytree(FIXTURE_PAPERS, tmp_path / "content" / "papers")
     port = free_port()
@@ -49,7 +49,7 @@ def cluster(postgres, tmp_path: Path) -> Iterator[tuple[str, dict[str, str], str
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _ready(base), 120, "three web processes")
-        yield base, env, url
+        yield base, env, url, server.pid
     finally:
         server.terminate()
         server.wait(30)
@@ -68,9 +68,7 @@ def _fresh_connections(base: str, **options) -> httpx.Client:
 
 
 def test_three_processes_share_sessions_writes_throttling_rate_limits_jobs_and_content(cluster, tmp_path) -> None:
-    base, env, database_url = cluster
-    serve_pid = int(subprocess.run(["pgrep", "-f", f"serve --workers {WORKERS}"], capture_output=True,
-                                   text=True).stdout.split()[0])
+    base, env, database_url, serve_pid = cluster
     children = subprocess.run(["pgrep", "-P", str(serve_pid)], capture_output=True, text=True).stdout.split()
     assert len(children) >= WORKERS  # the worker processes (and uvicorn's own helpers)
 
