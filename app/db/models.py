@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, defer, mapped_column, relationship
 
 from app.db.values import Visibility
 
@@ -69,6 +69,11 @@ class Paper(Base):
     @property
     def tag_names(self) -> list[str]:
         return [tag.name for tag in self.tags]
+
+
+# Loader option for lists of papers (the library, tag pages, search results): a card shows the
+# title, gist and tags, so the summary's text in its three forms (tens of kB a paper) stays unloaded.
+CARD_ONLY = defer(Paper.markdown).defer(Paper.html).defer(Paper.text).defer(Paper.toc).defer(Paper.bibtex)
 
 
 class User(Base):

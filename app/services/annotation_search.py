@@ -29,9 +29,13 @@ def search_annotations(session: Session, viewer: User | None, query: str, *, pag
         return Page([], 0, page, per_page)
     ranked = fulltext(session).annotation_matches(session, words, limit=_CANDIDATES)
     snippets = dict(ranked)
-    # Visibility is decided by the one rule in annotation_read, never in this SQL.
-    visible = {a.id: a for a in session.scalars(
-        select(Annotation).where(Annotation.id.in_(list(snippets)), visible_to(viewer)))}
-    hits = [AnnotationHit(visible[i], highlight(snippets[i])) for i, _ in ranked if i in visible]
+    # Visibility is decided by the one rule in annotation_read, never in this SQL. Ids first:
+    # only the page's notes are loaded whole (a common word matches hundreds of notes).
+    visible_ids = set(session.scalars(
+        select(Annotation.id).where(Annotation.id.in_(list(snippets)), visible_to(viewer))))
+    ordered = [note_id for note_id, _ in ranked if note_id in visible_ids]
     start = (page - 1) * per_page
-    return Page(hits[start:start + per_page], len(hits), page, per_page)
+    shown = ordered[start:start + per_page]
+    loaded = {a.id: a for a in session.scalars(select(Annotation).where(Annotation.id.in_(shown)))}
+    hits = [AnnotationHit(loaded[note_id], highlight(snippets[note_id])) for note_id in shown]
+    return Page(hits, len(ordered), page, per_page)

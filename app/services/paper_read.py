@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Paper, Tag, paper_tags
+from app.db.models import CARD_ONLY, Paper, Tag, paper_tags
 from app.services.paging import Page
 from app.services.search import matching_paper_ids
 
@@ -50,7 +50,7 @@ def list_papers(
     page: int = 1,
     per_page: int = 12,
 ) -> Page[Paper]:
-    statement = select(Paper).where(LIVE)
+    statement = select(Paper).options(CARD_ONLY).where(LIVE)
     ranked_ids: list[int] = []
     if query and query.strip():
         ranked_ids = matching_paper_ids(session, query)

@@ -15,7 +15,7 @@ from html import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Paper
+from app.db.models import CARD_ONLY, Paper
 from app.services.fulltext import MARK_CLOSE, MARK_OPEN, fulltext, query_words
 from app.services.paging import Page
 
@@ -36,7 +36,8 @@ def search_papers(session: Session, query: str, *, page: int = 1, per_page: int 
     index = fulltext(session)
     total = index.count_papers(session, words)
     ranked = index.rank_papers(session, words, limit=per_page, offset=(page - 1) * per_page)
-    papers = {p.id: p for p in session.scalars(select(Paper).where(Paper.id.in_([r.paper_id for r in ranked])))}
+    hit_ids = [r.paper_id for r in ranked]
+    papers = {p.id: p for p in session.scalars(select(Paper).options(CARD_ONLY).where(Paper.id.in_(hit_ids)))}
     hits = [_in_best_section(session, words, SearchHit(papers[r.paper_id], highlight(r.snippet), r.score))
             for r in ranked if r.paper_id in papers]
     return Page(hits, total, page, per_page)
