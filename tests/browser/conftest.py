@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,14 +52,9 @@ class Site:
     settings: Settings
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The shipped content, served by uvicorn in a thread of this process."""
-    settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
-    # a real (tiny) network to run, and the real demos warmed up at start as in production; every
-    # test is the same client (127.0.0.1), so the per-client limits (tested in tests/app) are lifted
-    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS, "preload_models": True,
-                                           "demo_runs_per_minute": 100_000, "turing_votes_per_minute": 100_000})
+@contextmanager
+def _serving(settings: Settings) -> Iterator[Site]:
+    """`settings`' app, served by uvicorn in a thread of this process."""
     app = create_app(settings)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -68,6 +64,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield Site(f"http://127.0.0.1:{port}", app, settings)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The shipped content, served by uvicorn in a thread of this process."""
+    settings = make_settings(tmp_path_factory.mktemp("site"), CONTENT / "papers")
+    # a real (tiny) network to run, and the real demos warmed up at start as in production; every
+    # test is the same client (127.0.0.1), so the per-client limits (tested in tests/app) are lifted
+    settings = settings.model_copy(update={"demo_specs": TINY_DEMOS, "preload_models": True,
+                                           "demo_runs_per_minute": 100_000, "turing_votes_per_minute": 100_000})
+    with _serving(settings) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def pg_site(tmp_path_factory: pytest.TempPathFactory, postgres) -> Iterator[Site]:
+    """The shipped content on PostgreSQL (tests/postgres_server.py): the reading and annotating
+    paths, whose database is what differs, run on it too (tests/browser/test_on_postgres.py)."""
+    url, _name = postgres.new_database()
+    settings = make_settings(tmp_path_factory.mktemp("pg-site"), CONTENT / "papers", url)
+    with _serving(settings.model_copy(update={"demo_specs": TINY_DEMOS})) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")
