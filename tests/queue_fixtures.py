@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import redis
 
 from app.settings import Settings
@@ -28,6 +29,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def web_ready(base: str) -> bool:
+    """Whether a `marginalia serve` at `base` answers /readyz (false while it starts)."""
+    try:
+        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def wait_until(condition, timeout: float = 30.0, what: str = "a condition"):

@@ -31,7 +31,7 @@ from app.services.annotation_read import matching_annotation_ids
 from app.settings import Settings
 from tests.conftest import FIXTURE_PAPERS, make_settings, passage_annotation
 from tests.postgres_server import postgres_server
-from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until, worker_env
+from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until, web_ready, worker_env
 
 MARGINALIA = str(Path(sys.executable).with_name("marginalia"))
 
@@ -49,19 +49,13 @@ def _server(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen, 
                                    stdout=output, stderr=output, cwd=ROOT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _ready(base), 60, "the web process")
+        wait_until(lambda: web_ready(base), 60, "the web process")
         yield process, base
     finally:
         if process.poll() is None:
             process.terminate()
             process.wait(30)
 
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def test_kill_9_during_a_burst_of_writes_loses_no_acknowledged_note(settings: Settings, tmp_path: Path) -> None:

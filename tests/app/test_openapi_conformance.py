@@ -17,10 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
-
 from tests.conftest import FIXTURE_PAPERS
-from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until
+from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until, web_ready
 
 CHECKS = ("not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,"
           "response_schema_conformance,unsupported_method,allow_header_conformance")
@@ -41,7 +39,7 @@ def test_every_response_conforms_to_the_document(tmp_path: Path) -> None:
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _ready(base), 60, "the server")
+        wait_until(lambda: web_ready(base), 60, "the server")
         run = subprocess.run(
             [BIN / "schemathesis", "run", f"{base}/openapi.json", "-H", f"Authorization: Bearer {token}",
              "--checks", CHECKS, "--max-examples", "15", "--seed", "20261203", "--workers", "1",
@@ -56,9 +54,3 @@ def test_every_response_conforms_to_the_document(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert " passed" in run.stdout and "0 passed" not in run.stdout
 
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False

@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, func, select
 from app.auth import CSRF_COOKIE, SESSION_COOKIE
 from app.db.models import Annotation, Job
 from tests.conftest import FIXTURE_PAPERS, passage_annotation
-from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until
+from tests.queue_fixtures import ROOT, TINY_DEMOS, free_port, wait_until, web_ready
 
 WORKERS = 3
 RUNS_PER_MINUTE = 5
@@ -48,19 +48,13 @@ def cluster(postgres, tmp_path: Path) -> Iterator[tuple[str, dict[str, str], str
                               env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _ready(base), 120, "three web processes")
+        wait_until(lambda: web_ready(base), 120, "three web processes")
         yield base, env, url, server.pid
     finally:
         server.terminate()
         server.wait(30)
         postgres.drop(name)
 
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _fresh_connections(base: str, **options) -> httpx.Client:

@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, select  # noqa: E402
 
 from app.db.models import Annotation  # noqa: E402
 from tests.postgres_server import postgres_server  # noqa: E402
-from tests.queue_fixtures import TINY_DEMOS, free_port, wait_until  # noqa: E402
+from tests.queue_fixtures import TINY_DEMOS, free_port, wait_until, web_ready  # noqa: E402
 
 WRITERS = 8
 SLUGS = ("colorful-image-colorization", "wavenet", "perceptual-losses", "mtcnn-face-detection")
@@ -156,18 +156,12 @@ def server(env: dict[str, str], workers: int) -> Iterator[str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(lambda: _ready(base), 180, "the server")
+        wait_until(lambda: web_ready(base), 180, "the server")
         yield base
     finally:
         process.terminate()
         process.wait(60)
 
-
-def _ready(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/readyz", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def prepare(env: dict[str, str]) -> list[str]:
