@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from app.clock import utcnow
 from app.db.engine import make_engine
@@ -173,7 +174,7 @@ def _holds_data(engine: Engine) -> bool:
         try:
             return any(connection.scalar(select(func.count()).select_from(model))
                        for model in (User, Annotation))
-        except Exception:  # noqa: BLE001 - no tables yet: an empty database
+        except (OperationalError, ProgrammingError):  # no such table yet: an empty database
             return False
 
 

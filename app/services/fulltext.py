@@ -60,6 +60,8 @@ class FullTextIndex(Protocol):
     def remove_annotation(self, session: Session, annotation_id: str) -> None: ...
     def count_papers(self, session: Session, words: list[str]) -> int: ...
     def rank_papers(self, session: Session, words: list[str], *, limit: int, offset: int) -> list[RankedPaper]: ...
+    def ranked_paper_ids(self, session: Session, words: list[str]) -> list[int]:
+        """Every matching paper's id, best first, without snippets (the library's filter)."""
     def best_section(self, session: Session, words: list[str], paper_id: int) -> SectionMatch | None: ...
     def annotation_matches(self, session: Session, words: list[str], *, limit: int | None) -> list[tuple[str, str]]:
         """(annotation id, snippet), best first."""
@@ -131,6 +133,14 @@ class Fts5Index(_IndexRows):
         )
         return [RankedPaper(paper_id, -rank, snippet) for paper_id, rank, snippet in rows]
 
+    def ranked_paper_ids(self, session, words):
+        rows = session.execute(
+            text(f"SELECT rowid FROM paper_search WHERE paper_search MATCH :q "
+                 f"ORDER BY bm25(paper_search, {self._PAPER_WEIGHTS})"),
+            {"q": self.match(words)},
+        )
+        return [paper_id for paper_id, in rows]
+
     def best_section(self, session, words, paper_id):
         row = session.execute(
             text("SELECT anchor, heading, "
@@ -197,6 +207,14 @@ class PostgresIndex(_IndexRows):
             {**self.query_params(words), "limit": limit, "offset": offset, "opts": self._HEADLINE},
         )
         return [RankedPaper(paper_id, float(score), snippet) for paper_id, score, snippet in rows]
+
+    def ranked_paper_ids(self, session, words):
+        rows = session.execute(
+            text(f"{self._QUERY}SELECT paper_id FROM paper_search, q WHERE document @@ q.query "
+                 f"ORDER BY ts_rank({self._WEIGHTS}, document, q.query, 1) DESC, paper_id"),
+            self.query_params(words),
+        )
+        return [paper_id for paper_id, in rows]
 
     def best_section(self, session, words, paper_id):
         row = session.execute(

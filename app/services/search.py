@@ -59,8 +59,7 @@ def matching_paper_ids(session: Session, query: str) -> list[int]:
     words = query_words(query)
     if not words:
         return []
-    index = fulltext(session)
-    return [r.paper_id for r in index.rank_papers(session, words, limit=10_000, offset=0)]
+    return fulltext(session).ranked_paper_ids(session, words)
 
 
 def highlight(snippet: str) -> str:

@@ -40,6 +40,7 @@ def test_titles_outrank_bodies_and_snippets_mark_the_words(index) -> None:
     assert ranked[0].score > ranked[1].score
     assert f"{MARK_OPEN}dilated{MARK_CLOSE}" in ranked[1].snippet.lower()
     assert engine.count_papers(session, ["dilated"]) == 2
+    assert engine.ranked_paper_ids(session, ["dilated"]) == [1, 2]  # the same order, without snippets
 
 
 def test_every_word_must_occur_and_the_last_is_a_prefix(index) -> None:
