@@ -45,3 +45,14 @@ def test_compose_validates_the_file() -> None:
     done = subprocess.run([*command, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_has_a_section_with_a_screenshot_for_every_demo() -> None:
+    # a demo is not done without its README section (issue checklist); this once went missing
+    from models.registry import DEMOS
+
+    readme = (ROOT / "README.md").read_text()
+    for spec in DEMOS:
+        screenshot = f"static/docs/{spec.name}-demo.png"
+        assert f"]({screenshot})" in readme and (ROOT / screenshot).is_file(), spec.name
+        assert f"/api/v1/demos/{spec.name}?" in readme, spec.name
