@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench load install weights system-packages check-content clean
+.PHONY: run test lint bench load install weights training-photos system-packages check-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ weights: $(STAMP)
 	$(PY) -m models.face_heatmap.fetch
 
 install: $(STAMP) weights
+
+# The colorization model's other training photos: unpacked, checksum-verified, from Debian
+# packages that are downloaded but not installed (models/colorization/debian_photos.json lists
+# them); quick when present. Only training and its tests read them, so `make run` does not.
+training-photos: $(STAMP)
+	$(PY) -m models.colorization.fetch
 
 # Chromium drives the browser tests, redis-server the Celery queue tests; Apache Bench (ab) is
 # the load generator of `make bench`. The wallpaper packages and opencv-doc (its sample photos)
@@ -57,7 +63,7 @@ run: install
 	$(VENV)/bin/marginalia reindex
 	$(VENV)/bin/marginalia serve
 
-test: install system-packages lint
+test: install system-packages training-photos lint
 	$(PY) -m pytest
 
 # What the project checks beyond its tests (pyproject.toml, [tool.ruff]).
@@ -84,7 +90,7 @@ load: install system-packages
 # `make train-DEMO` retrains a demo's model in the background through its spec's training
 # command (`marginalia train DEMO`); run it again after a stop and it resumes from its last
 # checkpoint. Colorization: about an hour on 2 cores.
-train-%: install system-packages
+train-%: install system-packages training-photos
 	mkdir -p data/train
 	nohup $(VENV)/bin/marginalia train $* >> data/train/$*.log 2>&1 &
 	@echo "training in the background; follow data/train/$*.log (checkpoints in data/train/$*/)"

