@@ -20,7 +20,7 @@ check and never trained on or chosen by.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import torch
@@ -147,7 +147,7 @@ def load_rgb(path: Path, *, short_side: int | None = None, enlarge: bool = False
     return load_rgb8(path, short_side=short_side, enlarge=enlarge).float() / 255
 
 
-@lru_cache(maxsize=None)
+@cache
 def _training_image(path: Path, short_side: int) -> torch.Tensor:
     # decoded once per process (a resumed run, the tests' several runs), kept as uint8: the
     # 284 photos take about 250 MB so, a quarter of float's
