@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageOps
 
+from models.colorization import bins
 from models.colorization.fetch import packaged_photos
 from models.colorization.lab import rgb_to_lab
 
@@ -89,8 +90,10 @@ def _opencv(name: str) -> Photo:
 
 
 @lru_cache(maxsize=1)
-def training_photos() -> tuple[Photo, ...]:
-    """Photographs (not drawings or renders) chosen by looking at every wallpaper."""
+def curated_photos() -> tuple[Photo, ...]:
+    """The first set: photographs (not drawings or renders) chosen by looking at every wallpaper
+    of the installed packages, and sample photos of scikit-image and OpenCV; mostly large,
+    well-exposed and vivid."""
     return (
         _skimage("astronaut.png"),
         _skimage("rocket.jpg"),
@@ -125,9 +128,17 @@ def training_photos() -> tuple[Photo, ...]:
                 "retina_TreeHdr_small.jpg", "studentsSample_input.jpg",
             )
         ),
-        # unpacked at set-up from packages we do not install (fetch.py), licence per photo
-        *(Photo(photo.name, photo.package, photo.path, photo.licence) for photo in packaged_photos()),
     )
+
+
+@lru_cache(maxsize=1)
+def training_photos() -> tuple[Photo, ...]:
+    """Every training photo: the curated set, then the photos unpacked at set-up from packages
+    we do not install (fetch.py), each with its licence."""
+    return curated_photos() + tuple(Photo(p.name, p.package, p.path, p.licence) for p in packaged_photos())
+
+
+PHOTO_SETS = {"curated": curated_photos, "all": training_photos}  # a training plan names one
 
 
 def load_rgb8(path: Path, *, short_side: int | None = None, enlarge: bool = False) -> torch.Tensor:
@@ -158,20 +169,29 @@ class CropSampler:
     """Random training crops as Lab batches, drawn from a seeded generator so a run, and a
     resumed run, sees the same crops. Augmentation: scale jitter (a crop covers 1 to 1/scales[0]
     times its side of the photo), horizontal flips and an exposure change (a gamma on sRGB drawn
-    log-uniformly from 1/gamma..gamma). No hue or saturation change: the colours are the lesson."""
+    log-uniformly from 1/gamma..gamma). No hue or saturation change: the colours are the lesson.
+    Each crop's photo is drawn uniformly, or by `weights` (one per photo) when given."""
 
     def __init__(self, photos: tuple[Photo, ...], *, crop: int, short_side: int = 512, scales=(0.5, 1.0),
-                 gamma: float = 1.0) -> None:
+                 gamma: float = 1.0, weights: list[float] | None = None) -> None:
         self.images = [_training_image(photo.path, short_side) for photo in photos]
         self.crop = crop
         self.scales = scales
         self.gamma = gamma
+        if weights is not None and (len(weights) != len(photos) or min(weights) < 0 or sum(weights) <= 0):
+            raise ValueError("one non-negative weight per photo, not all zero")
+        self.weights = None if weights is None else torch.tensor(weights, dtype=torch.float64) / sum(weights)
+
+    def _photo_index(self, generator: torch.Generator) -> int:
+        if self.weights is None:
+            return int(torch.randint(len(self.images), (1,), generator=generator))
+        return int(torch.multinomial(self.weights, 1, generator=generator))
 
     def batch(self, size: int, generator: torch.Generator) -> torch.Tensor:
         """Lab crops (size, 3, crop, crop)."""
         crops = []
         for _ in range(size):
-            image = self.images[int(torch.randint(len(self.images), (1,), generator=generator))]
+            image = self.images[self._photo_index(generator)]
             _, height, width = image.shape
             low, high = self.scales
             scale = low + (high - low) * float(torch.rand(1, generator=generator))
@@ -189,11 +209,21 @@ class CropSampler:
             crops.append(patch[0].clamp(0, 1))
         return rgb_to_lab(torch.stack(crops))
 
+    def _pixels_ab(self, image: torch.Tensor, short_side: int) -> torch.Tensor:
+        small = F.interpolate(image.unsqueeze(0).float() / 255, scale_factor=short_side / min(image.shape[1:]),
+                              mode="area")
+        return rgb_to_lab(small)[0, 1:].reshape(2, -1)
+
     def all_pixels_ab(self, *, short_side: int = 128) -> torch.Tensor:
         """ab of every training image at low resolution, (1, 2, 1, P): for the colour prior."""
-        columns = []
-        for image in self.images:
-            scale = short_side / min(image.shape[1:])
-            small = F.interpolate(image.unsqueeze(0).float() / 255, scale_factor=scale, mode="area")
-            columns.append(rgb_to_lab(small)[0, 1:].reshape(2, -1))
+        columns = [self._pixels_ab(image, short_side) for image in self.images]
         return torch.cat(columns, dim=1).view(1, 2, 1, -1)
+
+    def colour_prior(self, centres: torch.Tensor, *, short_side: int = 128) -> torch.Tensor:
+        """The share of training pixels nearest each ab bin (Q,), as the crops are drawn: over all
+        pixels alike, or each photo's share weighted as its crops are."""
+        if self.weights is None:
+            return bins.empirical_prior(self.all_pixels_ab(short_side=short_side), centres)
+        shares = [bins.empirical_prior(self._pixels_ab(image, short_side).view(1, 2, 1, -1), centres)
+                  for image in self.images]
+        return (torch.stack(shares) * self.weights[:, None].to(shares[0])).sum(dim=0)

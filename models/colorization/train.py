@@ -28,7 +28,7 @@ import torch.nn.functional as F
 from models.checkpoints import load_checkpoint, save_atomically
 from models.colorization import bins, validation
 from models.colorization.config import ColorizationConfig
-from models.colorization.data import CropSampler, licence_of, training_photos
+from models.colorization.data import PHOTO_SETS, CropSampler, Photo, curated_photos, licence_of
 from models.colorization.net import ECCV16Colorizer, ECCV16Regressor
 
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
@@ -48,9 +48,24 @@ class TrainingPlan:
     warmup_steps: int = 100
     weight_decay: float = 1e-4
     seed: int = 1603  # arXiv 1603.08511
+    photos: str = "all"  # a key of data.PHOTO_SETS
+    curated_share: float | None = None  # share of crops from the curated photos; None: all photos alike
     eval_every: int = 200
     checkpoint_every: int = 50
     threads: int = 2
+
+
+def crop_weights(photos: tuple[Photo, ...], curated_share: float | None) -> list[float] | None:
+    """Each photo's chance of giving a crop: `curated_share` split evenly over the curated photos
+    and the rest over the others (None: all photos alike)."""
+    if curated_share is None:
+        return None
+    curated = set(curated_photos())
+    count = sum(photo in curated for photo in photos)
+    if not 0 < count < len(photos) or not 0 < curated_share < 1:
+        raise ValueError("a curated share needs curated and other photos, and a share between 0 and 1")
+    return [curated_share / count if photo in curated else (1 - curated_share) / (len(photos) - count)
+            for photo in photos]
 
 
 def learning_rate(plan: TrainingPlan, step: int) -> float:
@@ -93,8 +108,10 @@ class Run:
                                     weight_decay=plan.weight_decay)
             for name, net in (("classification", self.classifier), ("regression", self.regressor))
         }
-        self.sampler = CropSampler(training_photos(), crop=plan.crop, scales=plan.scales, gamma=plan.gamma)
-        prior = bins.smooth_prior(bins.empirical_prior(self.sampler.all_pixels_ab(), self.centres), self.centres)
+        self.photos = PHOTO_SETS[plan.photos]()
+        self.sampler = CropSampler(self.photos, crop=plan.crop, scales=plan.scales, gamma=plan.gamma,
+                                   weights=crop_weights(self.photos, plan.curated_share))
+        prior = bins.smooth_prior(self.sampler.colour_prior(self.centres), self.centres)
         self.weights = bins.rebalancing_weights(prior, lam=self.config.rebalance_lambda)  # (Q,)
         self.generator = torch.Generator().manual_seed(plan.seed)
         self.step = 0
@@ -203,6 +220,14 @@ def _train_steps(run: Run, log_file, started: float, base_seconds: float) -> Non
             run.save()
 
 
+def _photo_draw(plan: TrainingPlan) -> str:
+    if plan.curated_share is None:
+        return "each crop from a photo drawn uniformly"
+    return (f"{plan.curated_share:.0%} of the crops from the {len(PHOTO_SETS['curated']())} curated photos "
+            "(the installed wallpapers and sample photos) and the rest from the others, and the colour prior "
+            "weighted the same way")
+
+
 def summarize(run: Run) -> dict:
     plan = run.plan
     tables = validation.report(run.classifier, run.regressor)
@@ -211,12 +236,12 @@ def summarize(run: Run) -> dict:
         "paper": "Colorful Image Colorization (Zhang, Isola, Efros, ECCV 2016), arXiv:1603.08511",
         "architecture": f"ECCV16 at width {plan.width}, {len(run.centres)} ab bins (grid 10, sRGB gamut)",
         "parameters": sum(p.numel() for p in run.classifier.parameters()),
-        "training_data": [{"name": p.name, "package": p.package, "licence": licence_of(p)} for p in training_photos()],
+        "training_data": [{"name": p.name, "package": p.package, "licence": licence_of(p)} for p in run.photos],
         "validation_data": [photo.id for photo in validation.validation_set()],
         "crops": {
             "training": f"{plan.steps * plan.batch} random {plan.crop}x{plan.crop} crops (each covering 1 to "
             f"{1 / plan.scales[0]:.1f} times its side of a photo shrunk to a 512 px shorter side; random "
-            f"horizontal flip and exposure gamma within x/÷ {plan.gamma})",
+            f"horizontal flip and exposure gamma within x/÷ {plan.gamma}); {_photo_draw(plan)}",
             "validation": "the whole of each photo (longest side 384 px)",
         },
         "plan": asdict(plan),
@@ -430,7 +455,7 @@ slower than this one on a CPU (`make bench` prints both).
 
 def cli(argv: list[str]) -> int:
     """`marginalia train colorization [--run-dir DIR] [--steps N] [--threads N] [--width W]
-    [--rebalance-lambda L] [--no-export]`."""
+    [--rebalance-lambda L] [--photos SET] [--curated-share S] [--no-export]`."""
     defaults = TrainingPlan()
     parser = argparse.ArgumentParser(prog="marginalia train colorization", description=train.__doc__)
     parser.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
@@ -439,11 +464,15 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--width", type=float, default=defaults.width, help="channel multiplier (1.0 = official)")
     parser.add_argument("--rebalance-lambda", type=float, default=defaults.rebalance_lambda,
                         help="weight of the uniform distribution in the rebalancing mix")
+    parser.add_argument("--photos", choices=sorted(PHOTO_SETS), default=defaults.photos,
+                        help="curated: the installed wallpapers and sample photos; all: those and the unpacked ones")
+    parser.add_argument("--curated-share", type=float, default=defaults.curated_share,
+                        help="share of crops drawn from the curated photos (default: every photo alike)")
     parser.add_argument("--no-export", action="store_true", help="leave models/colorization/weights alone")
     parser.add_argument("--compare", nargs="*", default=[], metavar="RUN_DIR",
                         help="finished runs to list beside this one in the model card")
     args = parser.parse_args(argv)
     plan = TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
-                        rebalance_lambda=args.rebalance_lambda)
+                        rebalance_lambda=args.rebalance_lambda, photos=args.photos, curated_share=args.curated_share)
     train(plan, Path(args.run_dir), export=not args.no_export, compare=tuple(map(Path, args.compare)))
     return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
-from models.colorization.data import MATE, CropSampler, training_photos
+from models.colorization import bins
+from models.colorization.data import MATE, PHOTO_SETS, CropSampler, training_photos
 from models.colorization.turing import turing_photos
 
 PACKAGES = "apt-get install mate-backgrounds plasma-workspace-wallpapers lomiri-wallpapers-16.04 opencv-doc"
@@ -63,3 +65,33 @@ def test_the_same_seed_gives_the_same_batch() -> None:
     generator = torch.Generator().manual_seed(7)
     sampler.batch(4, generator)
     assert not torch.equal(first, sampler.batch(4, generator))
+
+
+def test_weighted_sampling_draws_each_photo_by_its_weight() -> None:
+    photos = _bundled_photos()
+    only_first = CropSampler(photos, crop=16, short_side=48, weights=[1.0, 0.0])
+    generator = torch.Generator().manual_seed(5)
+    assert all(only_first._photo_index(generator) == 0 for _ in range(200))
+    mixed = CropSampler(photos, crop=16, short_side=48, weights=[3.0, 1.0])
+    draws = [mixed._photo_index(generator) for _ in range(4000)]
+    assert abs(draws.count(0) / len(draws) - 0.75) < 0.03
+    with pytest.raises(ValueError, match="one non-negative weight per photo"):
+        CropSampler(photos, crop=16, short_side=48, weights=[1.0])
+
+
+def test_the_colour_prior_follows_the_sampling_weights() -> None:
+    photos = _bundled_photos()
+    centres = bins.gamut_bins()
+    uniform = CropSampler(photos, crop=16, short_side=48)
+    # unweighted: every pixel of every photo alike, as before weights existed
+    assert torch.equal(uniform.colour_prior(centres), bins.empirical_prior(uniform.all_pixels_ab(), centres))
+    singles = [CropSampler((photo,), crop=16, short_side=48).colour_prior(centres) for photo in photos]
+    weighted = CropSampler(photos, crop=16, short_side=48, weights=[3.0, 1.0]).colour_prior(centres)
+    assert torch.allclose(weighted, 0.75 * singles[0] + 0.25 * singles[1], atol=1e-6)
+    assert weighted.sum() == pytest.approx(1.0, abs=1e-6)
+
+
+def test_the_curated_set_is_a_part_of_all_the_training_photos() -> None:
+    curated, everything = PHOTO_SETS["curated"](), PHOTO_SETS["all"]()
+    assert everything[: len(curated)] == curated and len(everything) > 4 * len(curated)
+    assert {photo.package for photo in everything[len(curated):]}.isdisjoint(photo.package for photo in curated)

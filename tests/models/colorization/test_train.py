@@ -18,9 +18,9 @@ import pytest
 import torch
 
 from models.colorization import bins, predict
-from models.colorization.data import MATE, training_photos
+from models.colorization.data import MATE, PHOTO_SETS, training_photos
 from models.colorization.net import ECCV16Colorizer
-from models.colorization.train import Run, TrainingPlan, classification_loss, learning_rate, train
+from models.colorization.train import Run, TrainingPlan, classification_loss, crop_weights, learning_rate, train
 from models.colorization.validation import FIGURES as FIGURE_NAMES
 from models.colorization.validation import validation_set
 
@@ -103,9 +103,24 @@ def test_rebalancing_weights_scale_each_pixel_by_its_most_likely_bin() -> None:
     assert classification_loss(logits, targets, weights) == pytest.approx(float(expected), rel=1e-5)
 
 
+def test_a_curated_share_splits_the_crops_between_the_two_sets() -> None:
+    everything = training_photos()
+    curated = set(PHOTO_SETS["curated"]())
+    weights = crop_weights(everything, 0.5)
+    assert sum(weights) == pytest.approx(1.0)
+    assert sum(w for photo, w in zip(everything, weights, strict=True) if photo in curated) == pytest.approx(0.5)
+    assert crop_weights(everything, None) is None
+    for bad in (0.0, 1.0, 1.5):
+        with pytest.raises(ValueError, match="between 0 and 1"):
+            crop_weights(everything, bad)
+    with pytest.raises(ValueError, match="curated and other photos"):
+        crop_weights(PHOTO_SETS["curated"](), 0.5)
+
+
 def test_a_tiny_run_writes_its_summary_and_networks(finished: Path) -> None:
     summary = json.loads((finished / "summary.json").read_text())
     assert summary["steps"] == 4 and summary["plan"]["width"] == 0.0625
+    assert len(summary["training_data"]) == len(training_photos())  # the plan's set: all photos
     validation = summary["validation"]
     assert set(validation) == {"classification", "regression", "grey", "ground_truth"}
     assert all(set(figures) == FIGURES for figures in validation.values())
