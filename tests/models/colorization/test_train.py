@@ -117,10 +117,20 @@ def test_a_curated_share_splits_the_crops_between_the_two_sets() -> None:
         crop_weights(PHOTO_SETS["curated"](), 0.5)
 
 
+def test_a_tiny_run_on_all_the_photos_with_a_curated_share(tmp_path: Path) -> None:
+    if problem := _missing_wallpapers():
+        pytest.fail(problem)
+    plan = replace(TINY, steps=2, photos="all", curated_share=0.5)
+    summary = train(plan, tmp_path / "run", export=False, log=lambda message: None)
+    assert len(summary["training_data"]) == len(training_photos()) and summary["plan"]["curated_share"] == 0.5
+    assert "50% of the crops from the 58 curated photos" in summary["crops"]["training"]
+    assert _log_steps(tmp_path / "run") == [2]
+
+
 def test_a_tiny_run_writes_its_summary_and_networks(finished: Path) -> None:
     summary = json.loads((finished / "summary.json").read_text())
     assert summary["steps"] == 4 and summary["plan"]["width"] == 0.0625
-    assert len(summary["training_data"]) == len(training_photos())  # the plan's set: all photos
+    assert len(summary["training_data"]) == len(PHOTO_SETS[TINY.photos]())  # the plan's set
     validation = summary["validation"]
     assert set(validation) == {"classification", "regression", "grey", "ground_truth"}
     assert all(set(figures) == FIGURES for figures in validation.values())
