@@ -4,11 +4,13 @@ Only colour photos that ship offline, each chosen by looking at a contact sheet 
 (no renders, drawings, screenshots or text): scikit-image's bundled images; the photographs
 among the wallpapers of Debian's mate-backgrounds, plasma-workspace-wallpapers and
 lomiri-wallpapers-16.04 packages; and the sample photos of OpenCV's documentation (Debian's
-opencv-doc: its example data and the tutorials' pictures); and 226 photographs from 22 more
-packages that are downloaded and unpacked but not installed (`fetch.py`, listed with their
-licences in `debian_photos.json`): Scratch's backdrop photos, Tux Paint's and Tux Typing's
-pictures, KPhotoAlbum's demo album, GNOME's avatar photos, LXQt's wallpapers, dlib's and
-darknet's example photos and others. gnome-backgrounds, ukui-wallpapers, sway-backgrounds and
+opencv-doc: its example data and the tutorials' pictures): `curated_photos`, the set the
+shipped model trains on. `training_photos` adds 226 photographs from 22 more packages that are
+downloaded and unpacked but not installed (`fetch.py`, listed with their licences in
+`debian_photos.json`): Scratch's backdrop photos, Tux Paint's and Tux Typing's pictures,
+KPhotoAlbum's demo album, GNOME's avatar photos, LXQt's wallpapers, dlib's and darknet's example
+photos and others; blander on average, they made the model blander (`--photos all`, in the
+card's runs). gnome-backgrounds, ukui-wallpapers, sway-backgrounds and
 lomiri-wallpapers-20.04 hold only renders and drawings, so none qualifies; cimg-doc's postcards
 are webcam shots of prints (a hand, a border, the camera's colour cast), so they were left out,
 as were two photos stored on their side with no orientation tag.
