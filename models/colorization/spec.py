@@ -25,8 +25,8 @@ $T$, then take its mean. $T \\to 0$ gives the most likely bin (vivid, blotchy), 
 mean (smooth, faded); the paper settles on $T = 0.38$. Move the slider to see the trade-off,
 and click the result to see the distribution at one point.
 
-The model here is a narrow copy of the paper's network (a quarter of the channels) trained on
-this machine's CPU in about half an hour on 58 free photos (the paper used 1.3 million), so expect
+The model here is a narrow copy of the paper's network (three tenths of the channels) trained on
+this machine's CPU in under an hour on 58 free photos (the paper used 1.3 million), so expect
 skies, grass and foliage to work better than faces or objects it has never seen. How it compares
 with the same network trained with a regression loss and with plain grey, on 14 whole photos it
 never saw, is measured below; the [colourization Turing test](/demos/colorization/test) lets you
@@ -35,7 +35,7 @@ judge it the way the paper's readers did.
 
 SHIPPED_WEIGHTS = WeightsFile(
     Path("colorization/weights/eccv16-narrow.pt"),
-    "95c9452f932f6142d2429076da74e168a9d34a7aad12fef6fbcb1c050556e4f9",
+    "9051c80bc9f698f6b0fc1869472d6595dd6c41c732d83e1a539d0f4ff21182d6",
     "marginalia train colorization",
 )
 
