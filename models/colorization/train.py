@@ -172,7 +172,8 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
           compare: tuple[Path, ...] = ()) -> dict:
     """Train (or finish) the run in `run_dir`; `export` True writes the weights and card into
     the package's weights/ folder, a Path into that folder, False nowhere. The card lists this
-    run beside the finished runs in `compare` (their summary.json), as the choice was made."""
+    run beside the finished runs in `compare`, as the choice was made: run folders (their
+    summary.json) or earlier cards (card.json, whose compared runs carry over)."""
     torch.set_num_threads(plan.threads)
     run_dir.mkdir(parents=True, exist_ok=True)
     run = Run(plan, run_dir, log)
@@ -187,10 +188,26 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
     torch.save(run.regressor.state_dict(), run_dir / "regression.pt")
     torch.save(run.classifier.state_dict(), run_dir / "classification.pt")
     if export:
-        summary["runs_compared"] = [_run_row(run_dir, summary)] + [
-            _run_row(other, json.loads((other / "summary.json").read_text())) for other in compare]
+        summary["runs_compared"] = _unique_by_name(
+            [_run_row(run_dir, summary)] + [row for other in compare for row in _compared_rows(other)])
         export_weights(run, summary, WEIGHTS_DIR if export is True else Path(export))
     return summary
+
+
+def _compared_rows(path: Path) -> list[dict]:
+    # A card keeps the rows of runs whose folders are gone (run folders are local and not
+    # committed), so a new run can still be weighed against them.
+    if path.is_file():
+        return json.loads(path.read_text()).get("runs_compared", [])
+    return [_run_row(path, json.loads((path / "summary.json").read_text()))]
+
+
+def _unique_by_name(rows: list[dict]) -> list[dict]:
+    """The first row of each run name (this run's own beats a stale copy of it in an old card)."""
+    unique: dict[str, dict] = {}
+    for row in rows:
+        unique.setdefault(row["name"], row)
+    return list(unique.values())
 
 
 def _run_row(run_dir: Path, summary: dict) -> dict:
@@ -493,8 +510,9 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--curated-share", type=float, default=defaults.curated_share,
                         help="share of crops drawn from the curated photos (default: every photo alike)")
     parser.add_argument("--no-export", action="store_true", help="leave models/colorization/weights alone")
-    parser.add_argument("--compare", nargs="*", default=[], metavar="RUN_DIR",
-                        help="finished runs to list beside this one in the model card")
+    parser.add_argument("--compare", nargs="*", default=[], metavar="RUN_DIR_OR_CARD",
+                        help="finished runs (folders, or a card.json whose compared runs carry over) "
+                        "to list beside this one in the model card")
     args = parser.parse_args(argv)
     plan = TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
                         rebalance_lambda=args.rebalance_lambda, photos=args.photos, curated_share=args.curated_share)

@@ -191,3 +191,19 @@ def test_a_checkpoint_of_another_plan_is_refused(finished: Path, tmp_path: Path)
     shutil.copy(finished / "checkpoint.pt", other / "checkpoint.pt")
     with pytest.raises(SystemExit, match="another plan"):
         train(replace(TINY, steps=6), other, export=False, log=lambda message: None)
+
+
+def test_the_card_lists_compared_runs_from_folders_and_from_an_earlier_card(finished: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    shutil.copytree(finished, again)
+    summary = json.loads((finished / "summary.json").read_text())
+    row = {"name": "gone", "plan": {**summary["plan"], "steps": 9}, "steps": 9, "photos": 3,
+           "validation": summary["validation"], "targets": summary["targets"]}
+    stale_self = {**row, "name": "again", "steps": 1}  # an old card's copy of this very run
+    old_card = tmp_path / "card.json"
+    old_card.write_text(json.dumps({"runs_compared": [stale_self, row]}))
+    train(TINY, again, export=tmp_path / "weights", log=lambda message: None, compare=(finished, old_card))
+    card = json.loads((tmp_path / "weights" / "card.json").read_text())
+    assert [run["name"] for run in card["runs_compared"]] == ["again", "run", "gone"]
+    assert card["runs_compared"][0]["steps"] == 4 and card["runs_compared"][2] == row
+    assert "| gone |" in (tmp_path / "weights" / "README.md").read_text()
