@@ -17,12 +17,13 @@ def save_atomically(state: object, path: Path) -> None:
     os.replace(partial, path)
 
 
-def load_checkpoint(path: Path, plan: dict) -> dict | None:
+def load_checkpoint(path: Path, plan: dict, added_defaults: dict | None = None) -> dict | None:
     """The checkpoint at `path`, or None when there is none yet; a checkpoint of another plan
-    stops the run (resuming it would mix two experiments)."""
+    stops the run (resuming it would mix two experiments). `added_defaults` holds plan fields
+    added since older checkpoints were written, at the values those runs trained with."""
     if not path.exists():
         return None
     state = torch.load(path, weights_only=False)
-    if state["plan"] != plan:
+    if {**(added_defaults or {}), **state["plan"]} != plan:
         raise SystemExit(f"{path} was made with another plan; use a new --run-dir")
     return state

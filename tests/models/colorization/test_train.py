@@ -207,3 +207,55 @@ def test_the_card_lists_compared_runs_from_folders_and_from_an_earlier_card(fini
     assert [run["name"] for run in card["runs_compared"]] == ["again", "run", "gone"]
     assert card["runs_compared"][0]["steps"] == 4 and card["runs_compared"][2] == row
     assert "| gone |" in (tmp_path / "weights" / "README.md").read_text()
+
+
+def test_weight_averaging_ships_the_moving_average_of_every_step(tmp_path: Path) -> None:
+    if problem := _missing_wallpapers():
+        pytest.fail(problem)
+    torch.set_num_threads(TINY.threads)
+    plan = replace(TINY, ema_decay=0.5)
+    run = Run(plan, tmp_path / "by-hand", log=lambda message: None)
+    expected = None
+    for step in range(plan.steps):
+        run.train_step()
+        run.step = step + 1
+        weight = run.classifier.model1[0].weight.detach().clone()
+        expected = weight if expected is None else 0.5 * expected + 0.5 * weight
+    shipped, _ = run.networks
+    assert shipped is not run.classifier
+    assert torch.allclose(shipped.model1[0].weight, expected, atol=1e-7)
+    assert not torch.allclose(shipped.model1[0].weight, run.classifier.model1[0].weight, atol=1e-6)
+    running_mean = run.classifier.model1[4].running_mean  # batch-norm statistics are averaged too
+    assert not torch.allclose(shipped.model1[4].running_mean, running_mean, atol=1e-7)
+
+
+def test_an_averaged_run_interrupted_at_step_two_ends_as_an_uninterrupted_one(tmp_path: Path) -> None:
+    if problem := _missing_wallpapers():
+        pytest.fail(problem)
+    plan = replace(TINY, ema_decay=0.5)
+    whole = tmp_path / "whole"
+    train(plan, whole, export=False, log=lambda message: None)
+    torch.set_num_threads(plan.threads)
+    run_dir = tmp_path / "interrupted"
+    run_dir.mkdir()
+    run = Run(plan, run_dir, log=lambda message: None)
+    for step in range(2):
+        run.train_step()
+        run.step = step + 1
+    run.save()
+    train(plan, run_dir, export=False, log=lambda message: None)
+    for name in ("classification.pt", "regression.pt"):
+        expected = _state(whole / name)
+        for key, tensor in _state(run_dir / name).items():
+            assert torch.allclose(tensor.float(), expected[key].float(), rtol=0, atol=1e-7), (name, key)
+
+
+def test_a_checkpoint_from_before_weight_averaging_still_resumes(finished: Path, tmp_path: Path) -> None:
+    older = tmp_path / "older"
+    shutil.copytree(finished, older)
+    state = torch.load(older / "checkpoint.pt", weights_only=False)
+    del state["plan"]["ema_decay"]  # as written before the field existed
+    torch.save(state, older / "checkpoint.pt")
+    messages: list[str] = []
+    train(TINY, older, export=False, log=messages.append)
+    assert messages[0].startswith("resumed at step 4")
