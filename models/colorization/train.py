@@ -103,6 +103,29 @@ def evaluate(classifier: ECCV16Colorizer, regressor: ECCV16Regressor) -> dict:
     return validation.means(validation.report(classifier, regressor))
 
 
+BATCH_NORM_BATCHES = 16  # batches of training crops that measure an averaged network's statistics
+
+
+def measure_batch_norm(forward: Callable[[torch.Tensor], torch.Tensor], net: torch.nn.Module,
+                       batches: list[torch.Tensor]) -> None:
+    """Set `net`'s batch-norm running statistics to their plain means over `batches`, run
+    through `forward`. torch's swa_utils.update_bn does this for a module's own forward; ours
+    train through `logits`/`regress`, so the same few steps are written here."""
+    norms = [module for module in net.modules() if isinstance(module, torch.nn.modules.batchnorm._BatchNorm)]
+    momenta = {norm: norm.momentum for norm in norms}
+    was_training = net.training
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # None: a cumulative mean over the batches
+    net.train()
+    with torch.no_grad():
+        for light in batches:
+            forward(light)
+    for norm in norms:
+        norm.momentum = momenta[norm]
+    net.train(was_training)
+
+
 class Run:
     """One training run in `run_dir`: networks, optimisers, data, and its log."""
 
@@ -124,11 +147,14 @@ class Run:
                                    weights=crop_weights(self.photos, plan.curated_share))
         prior = bins.smooth_prior(self.sampler.colour_prior(self.centres), self.centres)
         self.weights = bins.rebalancing_weights(prior, lam=self.config.rebalance_lambda)  # (Q,)
-        # torch's AveragedModel keeps the average; use_buffers also averages batch-norm statistics
+        # torch's AveragedModel keeps the average of the weights; its batch-norm statistics are
+        # measured afresh for the averaged weights (`networks`), as those of the trained weights
+        # do not fit them: averaging weights that turn between steps shrinks their norm, so the
+        # features reaching each norm layer are smaller than its running variance says
         self.averages: dict[str, AveragedModel] = {}
         if plan.ema_decay is not None:
             self.averages = {
-                name: AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(plan.ema_decay), use_buffers=True)
+                name: AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(plan.ema_decay))
                 for name, net in (("classification", self.classifier), ("regression", self.regressor))
             }
         self.generator = torch.Generator().manual_seed(plan.seed)
@@ -136,12 +162,19 @@ class Run:
         self.seconds = 0.0  # training wall time over all sessions of this run
         self.history: list[dict] = []
 
-    @property
     def networks(self) -> tuple[ECCV16Colorizer, ECCV16Regressor]:
-        """The classifier and the regressor as evaluated and shipped: the averages when kept."""
+        """The classifier and the regressor as evaluated and shipped: the averages when kept,
+        with their batch-norm statistics measured on training crops first."""
         if not self.averages:
             return self.classifier, self.regressor
-        return self.averages["classification"].module, self.averages["regression"].module
+        classifier, regressor = self.averages["classification"].module, self.averages["regression"].module
+        # the same crops at every call of a step, drawn apart from the training crops (resuming
+        # replays those), so a figure and the exported file come from the same statistics
+        generator = torch.Generator().manual_seed(self.plan.seed + self.step)
+        batches = [self.sampler.batch(self.plan.batch, generator)[:, :1] for _ in range(BATCH_NORM_BATCHES)]
+        measure_batch_norm(classifier.logits, classifier, batches)
+        measure_batch_norm(regressor.regress, regressor, batches)
+        return classifier, regressor
 
     @property
     def checkpoint_path(self) -> Path:
@@ -215,7 +248,7 @@ def train(plan: TrainingPlan, run_dir: Path, *, export: bool | Path = True, log:
         _train_steps(run, log_file, started, base_seconds)
     summary = summarize(run)
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
-    classifier, regressor = run.networks
+    classifier, regressor = run.networks()
     torch.save(regressor.state_dict(), run_dir / "regression.pt")
     torch.save(classifier.state_dict(), run_dir / "classification.pt")
     if export:
@@ -258,7 +291,7 @@ def _train_steps(run: Run, log_file, started: float, base_seconds: float) -> Non
                 "step": run.step,
                 "minutes": round(run.seconds / 60, 2),
                 "loss": {k: round(sum(x[k] for x in losses) / len(losses), 5) for k in losses[0]},
-                "validation": evaluate(*run.networks),
+                "validation": evaluate(*run.networks()),
             }
             losses = []
             run.history.append(record)
@@ -279,7 +312,7 @@ def _photo_draw(plan: TrainingPlan) -> str:
 
 def summarize(run: Run) -> dict:
     plan = run.plan
-    classifier, regressor = run.networks
+    classifier, regressor = run.networks()
     tables = validation.report(classifier, regressor)
     sweep = {str(t): validation.report(classifier, temperature=t)["classification"]["mean"] for t in TEMPERATURES}
     return {
@@ -315,7 +348,7 @@ def summarize(run: Run) -> dict:
 def export_weights(run: Run, summary: dict, folder: Path = WEIGHTS_DIR) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / WEIGHTS_NAME
-    save_atomically(run.networks[0].state_dict(), target)
+    save_atomically(run.networks()[0].state_dict(), target)
     summary = {**summary, "file": WEIGHTS_NAME, "sha256": hashlib.sha256(target.read_bytes()).hexdigest(),
                "size_mb": round(target.stat().st_size / 1e6, 2)}
     (folder / "card.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -368,8 +401,9 @@ def _shipped_weights(plan: dict) -> str:
     if plan.get("ema_decay") is None:
         return "The shipped weights are those of the last step."
     return (f"The shipped weights (and every figure here) are an exponential moving average of both networks' "
-            f"weights and batch-norm statistics over the steps, decay {plan['ema_decay']} a step (torch's "
-            "AveragedModel), which smooths out the step-to-step wander of training on batches this small.")
+            f"weights over the steps, decay {plan['ema_decay']} a step (torch's AveragedModel), which smooths out "
+            f"the step-to-step wander of training on batches this small; their batch-norm statistics are measured "
+            f"for the averaged weights on {BATCH_NORM_BATCHES} batches of training crops.")
 
 
 def _steps_cell(run: dict) -> str:

@@ -20,7 +20,15 @@ import torch
 from models.colorization import bins, predict
 from models.colorization.data import MATE, PHOTO_SETS, training_photos
 from models.colorization.net import ECCV16Colorizer
-from models.colorization.train import Run, TrainingPlan, classification_loss, crop_weights, learning_rate, train
+from models.colorization.train import (
+    Run,
+    TrainingPlan,
+    classification_loss,
+    crop_weights,
+    learning_rate,
+    measure_batch_norm,
+    train,
+)
 from models.colorization.validation import FIGURES as FIGURE_NAMES
 from models.colorization.validation import validation_set
 
@@ -221,12 +229,30 @@ def test_weight_averaging_ships_the_moving_average_of_every_step(tmp_path: Path)
         run.step = step + 1
         weight = run.classifier.model1[0].weight.detach().clone()
         expected = weight if expected is None else 0.5 * expected + 0.5 * weight
-    shipped, _ = run.networks
+    shipped, _ = run.networks()
     assert shipped is not run.classifier
     assert torch.allclose(shipped.model1[0].weight, expected, atol=1e-7)
     assert not torch.allclose(shipped.model1[0].weight, run.classifier.model1[0].weight, atol=1e-6)
-    running_mean = run.classifier.model1[4].running_mean  # batch-norm statistics are averaged too
+    running_mean = run.classifier.model1[4].running_mean  # statistics measured for the average
     assert not torch.allclose(shipped.model1[4].running_mean, running_mean, atol=1e-7)
+    again, _ = run.networks()  # the same crops at the same step: the same statistics
+    assert torch.equal(again.model1[4].running_var, shipped.model1[4].running_var)
+
+
+def test_batch_norm_statistics_are_measured_as_plain_means_over_the_batches() -> None:
+    torch.manual_seed(0)
+    conv = torch.nn.Conv2d(1, 3, 3)
+    net = torch.nn.Sequential(conv, torch.nn.BatchNorm2d(3, momentum=0.1)).eval()
+    batches = [torch.randn(4, 1, 8, 8) * (1 + index) for index in range(3)]
+    measure_batch_norm(net, net, batches)
+    with torch.no_grad():
+        features = [conv(batch) for batch in batches]
+    expected_mean = torch.stack([f.mean(dim=(0, 2, 3)) for f in features]).mean(dim=0)
+    expected_var = torch.stack([f.var(dim=(0, 2, 3), unbiased=True) for f in features]).mean(dim=0)
+    norm = net[1]
+    assert torch.allclose(norm.running_mean, expected_mean, atol=1e-6)
+    assert torch.allclose(norm.running_var, expected_var, atol=1e-5)
+    assert norm.momentum == 0.1 and not net.training  # left as it was
 
 
 def test_an_averaged_run_interrupted_at_step_two_ends_as_an_uninterrupted_one(tmp_path: Path) -> None:
