@@ -35,7 +35,7 @@ judge it the way the paper's readers did.
 
 SHIPPED_WEIGHTS = WeightsFile(
     Path("colorization/weights/eccv16-narrow.pt"),
-    "9051c80bc9f698f6b0fc1869472d6595dd6c41c732d83e1a539d0f4ff21182d6",
+    "0123ebc104b0ddc2518b079b9164340981bb79677a2c91f632e9094eefc11444",
     "marginalia train colorization",
 )
 

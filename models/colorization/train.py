@@ -39,7 +39,7 @@ WEIGHTS_NAME = "eccv16-narrow.pt"
 
 @dataclass(frozen=True)
 class TrainingPlan:
-    steps: int = 2000
+    steps: int = 3000
     batch: int = 16
     crop: int = 128  # training crops; the network output is crop / 4 on a side
     width: float = 0.3  # channel multiplier of the shipped network (0.25 scored lower; see the card)

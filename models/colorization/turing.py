@@ -87,12 +87,15 @@ def colourize_copy(model, path: Path) -> Image.Image:  # an ECCV16Colorizer
 
 
 def write_pairs(model, weights_sha256: str, out_dir: Path = PAIRS_DIR) -> dict:
-    """Write `<id>-real.jpg`, `<id>-model.jpg` for every photo and `pairs.json`; returns it."""
+    """Write `<id>-model.jpg` for every photo, `<id>-real.jpg` where it is missing, and
+    `pairs.json`; returns it."""
     out_dir.mkdir(parents=True, exist_ok=True)
     pairs = []
     for item in turing_photos():
         real = out_dir / f"{item.id}-real.jpg"
-        real_copy(item.photo.path).save(real, quality=JPEG_QUALITY)
+        if not real.exists():  # a committed copy stays: it is the validation set, and the
+            # originals need packages (lomiri-wallpapers-20.04) that only their first making did
+            real_copy(item.photo.path).save(real, quality=JPEG_QUALITY)
         colourize_copy(model, real).save(out_dir / f"{item.id}-model.jpg", quality=JPEG_QUALITY)
         pairs.append({"id": item.id, "source": item.photo.name, "package": item.photo.package,
                       "credit": item.credit, "licence": item.licence})
