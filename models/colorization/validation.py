@@ -5,8 +5,9 @@ scikit-image photos and a MATE background, none of them in `data.training_photos
 from a training photo. Their real copies ship in `page/turing/` (longest side 384 px), so the
 figures can be recomputed anywhere, with or without the Debian packages installed.
 
-scikit-learn's two sample photos (china, flower) form a second, independent set: never trained
-on and never used to choose anything (not the run, not the temperature), only reported.
+scikit-learn's two sample photos (china, flower) and matplotlib's portrait of Grace Hopper form a
+second, independent set: never trained on and never used to choose anything (not the run, not
+the temperature), only reported.
 
 Each prediction goes through the demo's own path (L brought to the working size, ab predicted at
 a quarter of it, upsampled to the photo, joined with its full L) and is scored on four figures:
@@ -50,11 +51,17 @@ def validation_set() -> tuple[ValidationPhoto, ...]:
 
 @lru_cache(maxsize=1)
 def independent_set() -> tuple[ValidationPhoto, ...]:
-    from sklearn.datasets import load_sample_images  # a test dependency: bundled photos, no download
+    # test dependencies with photos bundled in their wheels (no download)
+    from matplotlib.cbook import get_sample_data
+    from sklearn.datasets import load_sample_images
 
     samples = load_sample_images()
     ids = [Path(name).stem for name in samples.filenames]
     rgbs = [torch.from_numpy(image.copy()).permute(2, 0, 1).float() / 255 for image in samples.images]
+    # matplotlib's one colour photograph (its present is a drawing): a portrait, the kind of
+    # subject the training photos hardly hold
+    ids.append("grace_hopper")
+    rgbs.append(load_rgb(Path(get_sample_data("grace_hopper.jpg", asfileobj=False))))
     # the size of the Turing copies: longest side 384
     rgbs = [F.interpolate(rgb[None], scale_factor=384 / max(rgb.shape[1:]), mode="area")[0] for rgb in rgbs]
     return _photo_set(ids, rgbs)

@@ -23,6 +23,15 @@ def test_the_set_is_the_turing_photos_whole_and_never_trained_on() -> None:
         assert photo.rarity.shape == photo.lab.shape[1:] and bool((photo.rarity > 0).all())
 
 
+def test_the_independent_set_is_the_sample_photos_of_scikit_learn_and_matplotlib_whole() -> None:
+    photos = validation.independent_set()
+    assert [photo.id for photo in photos] == ["china", "flower", "grace_hopper"]
+    # never trained on: test_data.py checks no training photo comes from either package
+    for photo in photos:
+        assert photo.lab.shape[0] == 3 and max(photo.lab.shape[1:]) == 384  # the size of the Turing copies
+        assert float(photo.lab[1:].abs().mean()) > 2  # colour photos, not grey ones
+
+
 def test_rare_colours_weigh_more_in_the_rebalanced_auc() -> None:
     photos = validation.validation_set()
     lab = torch.cat([photo.lab[1:].flatten(1) for photo in photos], dim=1)
