@@ -414,13 +414,14 @@ def _steps_cell(run: dict) -> str:
 def _run_rows(runs: list[dict]) -> str:
     return "\n".join(
         f"| {run['name']} | {_photos_cell(run)} | {run['plan']['rebalance_lambda']} | {run['plan']['width']} "
+        f"| {run['plan']['learning_rate']} "
         f"| {_steps_cell(run)} | {_weights_cell(run)} "
         f"| {run['validation']['classification']['auc']:.3f} "
         f"| {run['validation']['classification']['rebalanced_auc']:.3f} "
         f"| {run['targets']['colourfulness_vs_truth']['value']:.2f} "
         f"| {sum(target['met'] for target in run['targets'].values())} of {len(run['targets'])} |"
         for run in runs
-    ) or "| (only this run) | | | | | | | | | |"
+    ) or "| (only this run) | | | | | | | | | | |"
 
 
 def model_card(card: dict) -> str:
@@ -506,11 +507,11 @@ ending in two channels, minimises the L2 distance to the true ab. {shipped_weigh
 Wall time is on a 2-core machine that was also doing other work.
 
 Runs compared on the validation photos, differing in the training photos, the rebalancing
-lambda, the width, the steps and the weight averaging (otherwise as above); the shipped one,
+lambda, the width, the learning rate, the steps and the weight averaging (otherwise as above); the shipped one,
 first, was chosen on them: the most targets met, then the highest rebalanced AuC:
 
-| run | photos | lambda | width | steps | weights | AuC | rebalanced AuC | colourfulness / truth | targets met |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| run | photos | lambda | width | peak LR | steps | weights | AuC | rebalanced AuC | colourfulness / truth | targets |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {runs}
 
 ## Validation
@@ -577,8 +578,15 @@ slower than this one on a CPU (`make bench` prints both).
 
 def cli(argv: list[str]) -> int:
     """`marginalia train colorization [--run-dir DIR] [--steps N] [--threads N] [--width W]
-    [--rebalance-lambda L] [--photos SET] [--curated-share S] [--ema-decay D] [--no-export]
+    [--rebalance-lambda L] [--learning-rate R] [--photos SET] [--curated-share S] [--ema-decay D] [--no-export]
     [--compare RUN_DIR_OR_CARD ...]`."""
+    args = command_line().parse_args(argv)
+    train(plan_of(args), Path(args.run_dir), export=not args.no_export, compare=tuple(map(Path, args.compare)))
+    return 0
+
+
+def command_line() -> argparse.ArgumentParser:
+    """The flags of `marginalia train colorization`, defaulting to the shipped run's plan."""
     defaults = TrainingPlan()
     parser = argparse.ArgumentParser(prog="marginalia train colorization", description=train.__doc__)
     parser.add_argument("--run-dir", default="data/train/colorization", help="checkpoints and log")
@@ -587,6 +595,8 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--width", type=float, default=defaults.width, help="channel multiplier (1.0 = official)")
     parser.add_argument("--rebalance-lambda", type=float, default=defaults.rebalance_lambda,
                         help="weight of the uniform distribution in the rebalancing mix")
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate,
+                        help="peak learning rate (after the warm-up; cosine decay to 2%% of it)")
     parser.add_argument("--photos", choices=sorted(PHOTO_SETS), default=defaults.photos,
                         help="curated: the installed wallpapers and sample photos; all: those and the unpacked ones")
     parser.add_argument("--curated-share", type=float, default=defaults.curated_share,
@@ -597,9 +607,11 @@ def cli(argv: list[str]) -> int:
     parser.add_argument("--compare", nargs="*", default=[], metavar="RUN_DIR_OR_CARD",
                         help="finished runs (folders, or a card.json whose compared runs carry over) "
                         "to list beside this one in the model card")
-    args = parser.parse_args(argv)
-    plan = TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
-                        rebalance_lambda=args.rebalance_lambda, photos=args.photos, curated_share=args.curated_share,
-                        ema_decay=args.ema_decay)
-    train(plan, Path(args.run_dir), export=not args.no_export, compare=tuple(map(Path, args.compare)))
-    return 0
+    return parser
+
+
+def plan_of(args: argparse.Namespace) -> TrainingPlan:
+    """The plan the command line asks for: its flags over the defaults."""
+    return TrainingPlan(steps=args.steps, threads=args.threads, width=args.width,
+                        rebalance_lambda=args.rebalance_lambda, learning_rate=args.learning_rate,
+                        photos=args.photos, curated_share=args.curated_share, ema_decay=args.ema_decay)

@@ -24,9 +24,11 @@ from models.colorization.train import (
     Run,
     TrainingPlan,
     classification_loss,
+    command_line,
     crop_weights,
     learning_rate,
     measure_batch_norm,
+    plan_of,
     train,
 )
 from models.colorization.validation import FIGURES as FIGURE_NAMES
@@ -82,6 +84,15 @@ def _soft_targets() -> torch.Tensor:
     generator = torch.Generator().manual_seed(0)
     ab = torch.randn(2, 2, 4, 4, generator=generator) * 30  # (B, 2, h, w)
     return bins.soft_encode(ab, bins.gamut_bins())  # (B, Q, h, w)
+
+
+def test_the_command_line_defaults_to_the_shipped_plan_and_each_flag_reaches_it() -> None:
+    assert plan_of(command_line().parse_args([])) == TrainingPlan()
+    flags = ["--steps", "7", "--threads", "1", "--width", "0.5", "--rebalance-lambda", "0.4",
+             "--learning-rate", "0.002", "--photos", "all", "--curated-share", "0.3", "--ema-decay", "0.99"]
+    assert plan_of(command_line().parse_args(flags)) == replace(
+        TrainingPlan(), steps=7, threads=1, width=0.5, rebalance_lambda=0.4, learning_rate=0.002, photos="all",
+        curated_share=0.3, ema_decay=0.99)
 
 
 def test_the_loss_is_least_when_the_prediction_is_the_target() -> None:
