@@ -507,8 +507,9 @@ ending in two channels, minimises the L2 distance to the true ab. {shipped_weigh
 Wall time is on a 2-core machine that was also doing other work.
 
 Runs compared on the validation photos, differing in the training photos, the rebalancing
-lambda, the width, the learning rate, the steps and the weight averaging (otherwise as above); the shipped one,
-first, was chosen on them: the most targets met, then the highest rebalanced AuC:
+lambda, the width, the learning rate, the steps and the weight averaging (otherwise as above);
+the shipped one, first, was chosen on them: the most targets met, then the highest rebalanced
+AuC:
 
 | run | photos | lambda | width | peak LR | steps | weights | AuC | rebalanced AuC | colourfulness / truth | targets |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
