@@ -4,6 +4,7 @@ from its real copy matches the shipped fake), real and fake alike in size and fo
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -11,7 +12,7 @@ import torch
 from PIL import Image
 
 from models.colorization.spec import SHIPPED_WEIGHTS
-from models.colorization.turing import PAIRS_DIR, colourize_copy, never_trained_on, turing_photos
+from models.colorization.turing import PAIRS_DIR, colourize_copy, never_trained_on, turing_photos, write_pairs
 from models.loading import ModelCache
 
 
@@ -40,3 +41,18 @@ def test_the_fakes_are_the_shipped_models(manifest) -> None:
         assert np.abs(again - shipped).mean() < 3  # JPEG's loss only
         real = np.asarray(Image.open(PAIRS_DIR / f"{pair['id']}-real.jpg").convert("RGB"), dtype=float)
         assert np.abs(real - shipped).mean() > 3  # and it is not the real photo
+
+
+def test_regenerating_the_pairs_keeps_the_real_copies(tmp_path) -> None:
+    # the real copies are the validation set, and some originals are in packages we do not install
+    from models.colorization.spec import SPEC
+
+    for item in turing_photos():
+        shutil.copy(PAIRS_DIR / f"{item.id}-real.jpg", tmp_path)
+    before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
+    manifest = write_pairs(ModelCache(torch.device("cpu")).get(SPEC), "f" * 64, tmp_path)
+    assert {name: (tmp_path / name).read_bytes() for name in before} == before
+    assert json.loads((tmp_path / "pairs.json").read_text()) == manifest and manifest["weights_sha256"] == "f" * 64
+    for item in turing_photos():
+        fake, real = (Image.open(tmp_path / f"{item.id}-{kind}.jpg") for kind in ("model", "real"))
+        assert fake.size == real.size
